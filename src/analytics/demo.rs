@@ -1,0 +1,355 @@
+//! `DemoData`: the analytics source of the embedded default.
+//!
+//! Deterministic for any window (the same day always has the same numbers, so
+//! a period and its previous period agree wherever they overlap), with the
+//! rhythm of a real support desk: quiet weekends, office-hour peaks, a slow
+//! upward trend, a long tail of intents and feedback in several scripts.
+
+use super::{
+    AgentPerformance, AnalyticsSource, Bucket, Dataset, FetchError, Feedback, HourCell, IntentCount,
+    OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Window,
+};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
+
+const INTENTS: &[&str] = &[
+    "order_status",
+    "track_package",
+    "return_item",
+    "refund_status",
+    "change_address",
+    "cancel_order",
+    "payment_failed",
+    "delivery_delay",
+    "product_availability",
+    "opening_hours",
+    "talk_to_human",
+    "reset_password",
+    "update_payment_method",
+    "invoice_request",
+    "discount_code",
+    "size_guide",
+    "warranty_claim",
+    "store_locator",
+    "gift_card_balance",
+    "subscription_pause",
+];
+
+const AGENTS: &[&str] = &["Maria Papadopoulou", "Jonas Weber", "Aisha Khan", "Lucas Martin", "Sofia Rossi"];
+
+const FEEDBACK: &[&str] = &[
+    "Quick and helpful, thanks!",
+    "The bot understood me right away.",
+    "Took forever to reach a human 😤",
+    "Super hilfreich, danke! 👍",
+    "Очень быстро ответили, спасибо",
+    "Η απάντηση ήταν γρήγορη και σωστή",
+    "ممتاز، شكرا على المساعدة",
+    "שירות מעולה, תודה רבה",
+    "Could not change my address, had to call.",
+    "Great experience 🚀 will use again",
+    "The refund answer was outdated.",
+    "Muy amable, resolvió mi problema",
+    "I asked twice and got the same useless link.",
+    "Fast answer about my parcel 📦",
+];
+
+/// Built-in, deterministic analytics for a realistic support desk.
+#[derive(Debug, Clone)]
+pub struct DemoData {
+    /// How many distinct intents exist (the growth benchmark raises it).
+    pub intents: usize,
+    /// Rated sessions per day before the weekday rhythm; feedback rows follow from it.
+    pub ratings_per_day: f64,
+}
+
+impl Default for DemoData {
+    fn default() -> Self {
+        DemoData { intents: INTENTS.len(), ratings_per_day: 24.0 }
+    }
+}
+
+impl AnalyticsSource for DemoData {
+    async fn fetch(&self, window: Window) -> Result<Dataset, FetchError> {
+        Ok(self.dataset(window))
+    }
+
+    fn name(&self) -> &'static str {
+        "demo"
+    }
+}
+
+/// A stable pseudo-random number in [0, 1) for a key (splitmix64).
+fn unit(key: u64) -> f64 {
+    let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn salted(day: i64, salt: u64) -> u64 {
+    (day as u64).wrapping_mul(1_000_003) ^ salt.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// Days since 2026-01-01, the anchor of the demo's growth trend.
+fn day_number(t: NaiveDateTime) -> i64 {
+    (t.date() - chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date")).num_days()
+}
+
+fn is_weekend(t: NaiveDateTime) -> bool {
+    matches!(t.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+impl DemoData {
+    /// Sessions on the day starting at `t`: weekday rhythm, +0.15 % a day, ±8 % noise.
+    fn sessions_on(&self, t: NaiveDateTime) -> f64 {
+        let day = day_number(t);
+        let rhythm = if is_weekend(t) { 0.55 } else { 1.0 };
+        let trend = 1.0 + 0.0015 * day as f64;
+        let noise = 0.92 + 0.16 * unit(salted(day, 1));
+        380.0 * rhythm * trend * noise
+    }
+
+    fn dataset(&self, window: Window) -> Dataset {
+        let step = Duration::seconds(window.interval.seconds());
+        let days_per_bucket = (window.interval.seconds() / 86_400) as usize;
+        let starts = bucket_starts(window.start, window.end, step);
+
+        let per_bucket = |f: &dyn Fn(NaiveDateTime) -> f64| -> Vec<f64> {
+            starts
+                .iter()
+                .map(|&s| (0..days_per_bucket).map(|d| f(s + Duration::days(d as i64))).sum())
+                .collect()
+        };
+
+        let sessions = per_bucket(&|t| self.sessions_on(t));
+        let users = per_bucket(&|t| self.sessions_on(t) * (0.78 + 0.06 * unit(salted(day_number(t), 2))));
+        let messages = per_bucket(&|t| self.sessions_on(t) * (4.1 + 0.8 * unit(salted(day_number(t), 3))));
+        let handovers = per_bucket(&|t| self.sessions_on(t) * (0.16 + 0.05 * unit(salted(day_number(t), 4))));
+        let ratings = per_bucket(&|t| {
+            let rhythm = if is_weekend(t) { 0.6 } else { 1.0 };
+            self.ratings_per_day * rhythm * (0.8 + 0.4 * unit(salted(day_number(t), 5)))
+        });
+
+        let series = |values: &[f64]| -> Vec<Bucket> {
+            starts.iter().zip(values).map(|(&start, &v)| Bucket { start, count: v.round() as u64 }).collect()
+        };
+        let total = |values: &[f64]| values.iter().map(|v| v.round() as u64).sum::<u64>();
+
+        let messages_total = total(&messages);
+        let sessions_total = total(&sessions);
+
+        let open_closed = starts
+            .iter()
+            .zip(&handovers)
+            .map(|(&start, &h)| {
+                let open = (h * 0.07 * unit(salted(day_number(start), 6))).round() as u64;
+                OpenClosedBucket { start, open, closed: (h.round() as u64).saturating_sub(open) }
+            })
+            .collect();
+
+        let response_times = starts
+            .iter()
+            .map(|&start| {
+                let day = day_number(start);
+                let busy = if is_weekend(start) { 1.25 } else { 1.0 };
+                let avg = (1.1 + 0.6 * unit(salted(day, 7))) * busy;
+                ResponseTimeBucket {
+                    start,
+                    times: ResponseTimes {
+                        avg: Some(avg),
+                        median: Some(avg * 0.7),
+                        avg_first: Some(avg * 1.8),
+                        median_first: Some(avg * 1.35),
+                    },
+                }
+            })
+            .collect::<Vec<_>>();
+        let response_overall = average_times(&response_times);
+
+        let mut feedback = Vec::new();
+        let rating_buckets = starts
+            .iter()
+            .zip(&ratings)
+            .map(|(&start, &n)| {
+                let n = n.round() as u64;
+                let base = day_number(start) as u64 * 10_007;
+                let mut sum = 0u64;
+                let mut above = 0u64;
+                for i in 0..n {
+                    let rating = rating_from(unit(base + i));
+                    sum += rating as u64;
+                    above += u64::from(rating > 3);
+                    let with_text = unit((base + i) ^ 0xFEED) < 0.35;
+                    feedback.push(Feedback {
+                        rating,
+                        text: with_text.then(|| {
+                            FEEDBACK[(unit((base + i) ^ 0xBEEF) * FEEDBACK.len() as f64) as usize].to_string()
+                        }),
+                        agent_name: (rating <= 3)
+                            .then(|| AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()),
+                    });
+                }
+                RatingBucket { start, avg: (n > 0).then(|| sum as f64 / n as f64), count: n, above_3: above }
+            })
+            .collect();
+
+        let window_key = day_number(window.start.naive_utc()) as u64;
+        let mut top_intents: Vec<IntentCount> = (0..self.intents)
+            .map(|i| {
+                let name = intent_name(i);
+                // Zipf-like long tail, with each intent drifting a little per window.
+                let share = 0.22 / (i as f64 + 1.0).powf(0.9);
+                let drift = 0.85 + 0.3 * unit(window_key.wrapping_mul(31) ^ i as u64);
+                IntentCount { intent: name, count: (messages_total as f64 * share * drift).round() as u64 }
+            })
+            .collect();
+        top_intents.sort_by(|a, b| b.count.cmp(&a.count).then(a.intent.cmp(&b.intent)));
+
+        let hourly = hourly_cells(messages_total);
+
+        let replies_total = total(&handovers) * 6;
+        let agents = AGENTS
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let share = [0.29, 0.24, 0.2, 0.15, 0.12][i];
+                let jitter = 0.9 + 0.2 * unit(window_key ^ (i as u64 + 40));
+                let sessions = (total(&handovers) as f64 * share * jitter).round() as u64;
+                AgentPerformance {
+                    name: name.to_string(),
+                    replies: (replies_total as f64 * share * jitter).round() as u64,
+                    sessions,
+                    closed: sessions.saturating_sub(i as u64 + 1),
+                    avg_response: Some(0.8 + 0.25 * i as f64 * jitter),
+                    avg_first_response: Some(1.4 + 0.4 * i as f64 * jitter),
+                    avg_rating: Some(4.6 - 0.2 * i as f64 * jitter),
+                    ratings: (sessions as f64 * 0.3).round() as u64,
+                }
+            })
+            .collect();
+
+        Dataset {
+            sessions_total,
+            messages_total,
+            users_total: total(&users),
+            sessions: series(&sessions),
+            users: series(&users),
+            messages: series(&messages),
+            agent_replies: series(&handovers.iter().map(|h| h * 6.0).collect::<Vec<_>>()),
+            open_closed,
+            response_times,
+            response_overall,
+            ratings: rating_buckets,
+            feedback,
+            top_intents,
+            hourly,
+            agents,
+        }
+    }
+}
+
+fn intent_name(i: usize) -> String {
+    match INTENTS.get(i) {
+        Some(name) => name.to_string(),
+        None => format!("{}_{}", INTENTS[i % INTENTS.len()], i / INTENTS.len() + 1),
+    }
+}
+
+/// Skewed towards 4 and 5, as ratings are.
+fn rating_from(u: f64) -> u8 {
+    match u {
+        u if u < 0.06 => 1,
+        u if u < 0.13 => 2,
+        u if u < 0.25 => 3,
+        u if u < 0.55 => 4,
+        _ => 5,
+    }
+}
+
+fn bucket_starts(start: DateTime<Utc>, end: DateTime<Utc>, step: Duration) -> Vec<NaiveDateTime> {
+    let mut out = Vec::new();
+    let mut t = start;
+    while t < end {
+        out.push(t.naive_utc());
+        t += step;
+    }
+    out
+}
+
+fn average_times(buckets: &[ResponseTimeBucket]) -> ResponseTimes {
+    let mean = |f: fn(&ResponseTimes) -> Option<f64>| {
+        let values: Vec<f64> = buckets.iter().filter_map(|b| f(&b.times)).collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
+    ResponseTimes {
+        avg: mean(|t| t.avg),
+        median: mean(|t| t.median),
+        avg_first: mean(|t| t.avg_first),
+        median_first: mean(|t| t.median_first),
+    }
+}
+
+/// Messages by weekday and hour (UTC): office-hour peaks on weekdays, a flat weekend.
+fn hourly_cells(messages_total: u64) -> Vec<HourCell> {
+    let weight = |weekday: u8, hour: u8| -> f64 {
+        let h = hour as f64;
+        let office = (-((h - 11.0) / 3.2).powi(2)).exp() + 0.7 * (-((h - 16.0) / 2.5).powi(2)).exp();
+        let evening = 0.25 * (-((h - 20.5) / 2.0).powi(2)).exp();
+        let night = if (1..=5).contains(&hour) { 0.01 } else { 0.04 };
+        if weekday >= 6 {
+            0.45 * (office * 0.5 + evening * 1.6 + night)
+        } else {
+            office + evening + night
+        }
+    };
+    let sum: f64 = (1..=7u8).flat_map(|d| (0..24u8).map(move |h| weight(d, h))).sum();
+    (1..=7u8)
+        .flat_map(|weekday| (0..24u8).map(move |hour| (weekday, hour)))
+        .map(|(weekday, hour)| HourCell {
+            weekday,
+            hour,
+            count: (messages_total as f64 * weight(weekday, hour) / sum).round() as u64,
+        })
+        .filter(|cell| cell.count > 0)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::Interval;
+    use chrono::TimeZone;
+
+    fn window(from: (i32, u32, u32), days: i64) -> Window {
+        let start = Utc.with_ymd_and_hms(from.0, from.1, from.2, 0, 0, 0).unwrap();
+        Window { start, end: start + Duration::days(days), interval: Interval::Day }
+    }
+
+    #[test]
+    fn the_same_window_gives_the_same_numbers() {
+        let demo = DemoData::default();
+        assert_eq!(demo.dataset(window((2026, 11, 16), 7)), demo.dataset(window((2026, 11, 16), 7)));
+    }
+
+    #[test]
+    fn weekends_are_quieter_than_weekdays() {
+        let data = DemoData::default().dataset(window((2026, 11, 16), 7));
+        let monday = data.sessions[0].count;
+        let sunday = data.sessions[6].count;
+        assert!(sunday * 3 < monday * 2, "monday {monday}, sunday {sunday}");
+        assert_eq!(data.sessions_total, data.sessions.iter().map(|b| b.count).sum::<u64>());
+    }
+
+    #[test]
+    fn covers_every_metric_the_report_shows() {
+        let data = DemoData::default().dataset(window((2026, 11, 1), 30));
+        assert_eq!(data.sessions.len(), 30);
+        assert!(data.top_intents.len() >= 15);
+        assert!(data.agents.len() >= 3);
+        assert!(data.feedback.iter().any(|f| f.text.is_some()));
+        assert!(data.feedback.iter().any(|f| f.rating <= 2));
+        assert!(data.hourly.len() > 100);
+        assert!(data.response_overall.avg.is_some());
+    }
+}

@@ -1,0 +1,180 @@
+//! The second step: what the analytics source says about one window of time.
+//!
+//! `Dataset` mirrors the shape of Moveo's Analytics API (interval buckets
+//! labelled by their UTC start, sparse hour cells, one-row aggregates), so the
+//! demo data and the real API go through exactly the same modelling code.
+
+pub mod demo;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use std::future::Future;
+
+pub use demo::DemoData;
+
+/// The bucket size of interval series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Interval {
+    Day,
+    Week,
+}
+
+impl Interval {
+    /// Daily buckets up to a quarter; beyond that a daily chart is unreadable.
+    pub fn for_days(days: usize) -> Interval {
+        if days <= 92 {
+            Interval::Day
+        } else {
+            Interval::Week
+        }
+    }
+
+    /// The Postgres interval literal the API takes as `interval_span`.
+    pub fn as_pg(self) -> &'static str {
+        match self {
+            Interval::Day => "1 day",
+            Interval::Week => "1 week",
+        }
+    }
+
+    pub fn seconds(self) -> i64 {
+        match self {
+            Interval::Day => 86_400,
+            Interval::Week => 7 * 86_400,
+        }
+    }
+}
+
+/// A time window to fetch: UTC bounds, start inclusive, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub interval: Interval,
+}
+
+/// One bucket of a counted series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    /// Start of the bucket, UTC, as the API labels it.
+    pub start: NaiveDateTime,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenClosedBucket {
+    pub start: NaiveDateTime,
+    pub open: u64,
+    pub closed: u64,
+}
+
+/// Response times in minutes; `None` where there was nothing to average.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ResponseTimes {
+    pub avg: Option<f64>,
+    pub median: Option<f64>,
+    pub avg_first: Option<f64>,
+    pub median_first: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseTimeBucket {
+    pub start: NaiveDateTime,
+    pub times: ResponseTimes,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingBucket {
+    pub start: NaiveDateTime,
+    pub avg: Option<f64>,
+    pub count: u64,
+    pub above_3: u64,
+}
+
+/// One rating left by an end user, with the feedback text if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feedback {
+    pub rating: u8,
+    pub text: Option<String>,
+    pub agent_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntentCount {
+    pub intent: String,
+    pub count: u64,
+}
+
+/// User messages in one hour of the week. `weekday` is 1 = Monday … 7 = Sunday, UTC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HourCell {
+    pub weekday: u8,
+    pub hour: u8,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentPerformance {
+    pub name: String,
+    pub replies: u64,
+    pub sessions: u64,
+    pub closed: u64,
+    pub avg_response: Option<f64>,
+    pub avg_first_response: Option<f64>,
+    pub avg_rating: Option<f64>,
+    pub ratings: u64,
+}
+
+/// Everything the report needs about one window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Dataset {
+    pub sessions_total: u64,
+    pub messages_total: u64,
+    /// Unique users; the API has no period-wide unique count, so this is the
+    /// sum over AI agents of their unique users (`CountsPerBrain.num_users`).
+    pub users_total: u64,
+    pub sessions: Vec<Bucket>,
+    pub users: Vec<Bucket>,
+    pub messages: Vec<Bucket>,
+    pub agent_replies: Vec<Bucket>,
+    pub open_closed: Vec<OpenClosedBucket>,
+    pub response_times: Vec<ResponseTimeBucket>,
+    pub response_overall: ResponseTimes,
+    pub ratings: Vec<RatingBucket>,
+    pub feedback: Vec<Feedback>,
+    pub top_intents: Vec<IntentCount>,
+    pub hourly: Vec<HourCell>,
+    pub agents: Vec<AgentPerformance>,
+}
+
+/// Why a fetch failed. Each message says what to check, never a secret's value.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("Moveo rejected the credentials for account {account} (HTTP {status}): check MOVEO_API_KEY and MOVEO_ACCOUNT_ID")]
+    Unauthorized { account: String, status: u16 },
+    #[error("{operation}: Moveo is still rate limiting (HTTP 429) after {attempts} attempts")]
+    RateLimited { operation: String, attempts: u32 },
+    #[error("{operation}: Moveo is unavailable after {attempts} attempts: {detail}")]
+    Unavailable { operation: String, attempts: u32, detail: String },
+    #[error("{operation}: Moveo answered with an error: {message}")]
+    Query { operation: String, message: String },
+    #[error("{operation}: unexpected response at `{field}`: {detail}")]
+    Shape { operation: String, field: String, detail: String },
+}
+
+impl FetchError {
+    /// Whether trying the whole run again later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, FetchError::RateLimited { .. } | FetchError::Unavailable { .. })
+    }
+}
+
+/// Where analytics come from: Moveo's API in production, demo data locally.
+pub trait AnalyticsSource: Send + Sync {
+    /// Everything about one window, or an error. A source never returns a
+    /// partial dataset: a report with silently missing numbers is worse than none.
+    fn fetch(&self, window: Window) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
+
+    /// A short name for logs and the manifest ("demo", "moveo").
+    fn name(&self) -> &'static str;
+}

@@ -1,0 +1,165 @@
+//! Chooses adapters from the configuration and runs a request: the only place
+//! that knows which technology stands behind each capability.
+
+use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Window};
+use crate::cli::{CheckArgs, ReportArgs};
+use crate::config::Config;
+use crate::deliver::{DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError};
+use crate::pipeline::{Outcome, Pipeline, ReportRequest, RunError, Sender};
+use crate::render::email::Recipients;
+use crate::render::{RenderError, Renderer};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Where the embedded default addresses its `.eml` files when no one is configured.
+pub const LOCAL_RECIPIENT: &str = "reports@example.com";
+pub const LOCAL_SENDER: &str = "moveo-reports@example.com";
+
+pub enum Source {
+    Demo(DemoData),
+}
+
+impl AnalyticsSource for Source {
+    async fn fetch(&self, window: Window) -> Result<Dataset, FetchError> {
+        match self {
+            Source::Demo(s) => s.fetch(window).await,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Source::Demo(s) => s.name(),
+        }
+    }
+}
+
+pub enum Store {
+    Dir(DirStore),
+}
+
+impl ReportStore for Store {
+    async fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        match self {
+            Store::Dir(s) => s.put(key, content_type, bytes).await,
+        }
+    }
+
+    async fn put_if_absent(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+        match self {
+            Store::Dir(s) => s.put_if_absent(key, content_type, bytes).await,
+        }
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self {
+            Store::Dir(s) => s.get(key).await,
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Dir(s) => s.delete(key).await,
+        }
+    }
+
+    fn locate(&self, key: &str) -> String {
+        match self {
+            Store::Dir(s) => s.locate(key),
+        }
+    }
+}
+
+pub enum Outbox {
+    Eml(EmlOutbox),
+}
+
+impl Mailer for Outbox {
+    async fn send(&self, email: &OutgoingEmail<'_>) -> Result<String, MailError> {
+        match self {
+            Outbox::Eml(m) => m.send(email).await,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Outbox::Eml(m) => m.name(),
+        }
+    }
+}
+
+pub type App = Pipeline<Source, Store, Outbox>;
+
+/// Builds the pipeline for this configuration; `out` is the local folder used
+/// when S3 or SES are not configured (and always for `--dry-run` archives).
+pub fn build(config: &Config, out: &Path) -> Result<App, RenderError> {
+    let source = Source::Demo(DemoData::default());
+    let store = Store::Dir(DirStore::new(out));
+    let mailer = Outbox::Eml(EmlOutbox::new(out.join("outbox")));
+    Ok(Pipeline {
+        source,
+        store,
+        mailer,
+        renderer: Renderer::new()?,
+        sender: Sender {
+            from: config.sender.clone().unwrap_or_else(|| LOCAL_SENDER.to_string()),
+            reply_to: config.reply_to.clone(),
+        },
+        account: config.account().to_string(),
+    })
+}
+
+pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
+    let app = match build(&config, &args.out) {
+        Ok(app) => app,
+        Err(e) => return fail(&e.to_string(), false),
+    };
+    let mut recipients = config.recipients.clone();
+    if let Some(list) = &args.recipients {
+        recipients = Recipients { to: list.0.clone(), ..recipients };
+    }
+    if recipients.is_empty() && matches!(app.mailer, Outbox::Eml(_)) {
+        recipients.to.push(LOCAL_RECIPIENT.to_string());
+    }
+    let request = ReportRequest {
+        period: args.period_request(),
+        tz: args.tz,
+        now: chrono::Utc::now(),
+        recipients,
+        dry_run: args.dry_run,
+        resend: args.resend,
+        request_id: format!("cli-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")),
+    };
+    match app.run(&request).await {
+        Ok(outcome) => {
+            print_outcome(&outcome);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string(), e.is_retryable()),
+    }
+}
+
+fn print_outcome(outcome: &Outcome) {
+    println!("{}", outcome.title);
+    if !outcome.keys.is_empty() {
+        println!("  archived {} files at {}", outcome.keys.len(), outcome.location);
+    }
+    println!("  {}", outcome.delivery);
+}
+
+fn fail(message: &str, retryable: bool) -> ExitCode {
+    eprintln!("error: {message}");
+    if retryable {
+        eprintln!("  (a passing problem: running the same command again can succeed)");
+    }
+    ExitCode::FAILURE
+}
+
+pub async fn check(_args: CheckArgs, config: Config) -> ExitCode {
+    if config.moveo.is_none() {
+        return fail("check needs MOVEO_API_KEY and MOVEO_ACCOUNT_ID: it runs each query against your Moveo account", false);
+    }
+    fail("check is not available yet", false)
+}
+
+/// Keeps `RunError` in the public surface for the Lambda handler.
+pub type Error = RunError;

@@ -1,0 +1,127 @@
+//! The command line: `moveo-reports report …` and `moveo-reports check`.
+//!
+//! Flags override the environment (clap reads both), then the same pipeline runs
+//! as on Lambda.
+
+use crate::config::parse_addresses;
+use crate::period::{parse_zone, PeriodRequest};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "moveo-reports",
+    version,
+    about = "Weekly and monthly analytics reports for Moveo.AI: charts, HTML, PDF, archived and mailed.",
+    long_about = "Weekly and monthly analytics reports for Moveo.AI: charts, HTML, PDF, archived and mailed.\n\n\
+        With no credentials it runs on built-in demo data, writes the archive to a local folder and the email \
+        to an .eml file. Set MOVEO_API_KEY and MOVEO_ACCOUNT_ID for real data, REPORT_BUCKET to archive in S3, \
+        SENDER_ADDRESS to send through SES."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a report, archive it and mail it.
+    Report(ReportArgs),
+    /// Run every Moveo query once over a small window and say which ones work.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    /// The last full Monday–Sunday week.
+    Weekly,
+    /// The previous calendar month.
+    Monthly,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which period to report on (default: weekly, unless --from/--to are given).
+    #[arg(long, value_enum, conflicts_with_all = ["from", "to"])]
+    pub period: Option<PeriodArg>,
+
+    /// First day of a custom range, YYYY-MM-DD (inclusive).
+    #[arg(long, requires = "to", value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+
+    /// Last day of a custom range, YYYY-MM-DD (inclusive).
+    #[arg(long, requires = "from", value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+
+    /// IANA time zone the days are counted in, e.g. Europe/Berlin.
+    #[arg(long, env = "REPORT_TIMEZONE", default_value = "UTC", value_name = "ZONE", value_parser = zone)]
+    pub tz: Tz,
+
+    /// Folder for the local archive and .eml files (when not using S3/SES).
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Comma-separated recipients; overrides REPORT_RECIPIENTS.
+    #[arg(long, env = "REPORT_RECIPIENTS", value_name = "a@x,b@y", value_parser = recipients)]
+    pub recipients: Option<Recipients>,
+
+    /// Render and archive locally; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Send again even if this report already went to these recipients.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub resend: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Days to query, ending yesterday.
+    #[arg(long, default_value_t = 2)]
+    pub days: u32,
+}
+
+/// A parsed recipient list (a newtype so clap keeps it as one value).
+#[derive(Debug, Clone)]
+pub struct Recipients(pub Vec<String>);
+
+fn zone(s: &str) -> Result<Tz, String> {
+    parse_zone(s).map_err(|e| e.to_string())
+}
+
+fn recipients(s: &str) -> Result<Recipients, String> {
+    parse_addresses("--recipients", s).map(Recipients).map_err(|e| e.to_string())
+}
+
+impl ReportArgs {
+    pub fn period_request(&self) -> PeriodRequest {
+        match (self.period, self.from, self.to) {
+            (_, Some(from), Some(to)) => PeriodRequest::Range { from, to },
+            (Some(PeriodArg::Monthly), _, _) => PeriodRequest::Monthly,
+            _ => PeriodRequest::Weekly,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_custom_range_needs_both_ends_and_excludes_period() {
+        assert!(Cli::try_parse_from(["m", "report", "--from", "2026-11-01"]).is_err());
+        assert!(Cli::try_parse_from(["m", "report", "--period", "weekly", "--from", "2026-11-01", "--to", "2026-11-02"]).is_err());
+        let err = Cli::try_parse_from(["m", "report", "--from", "2026-13-01", "--to", "2026-11-02"]).unwrap_err();
+        assert!(err.to_string().contains("--from"), "{err}");
+        let err = Cli::try_parse_from(["m", "report", "--tz", "Europe/Berln"]).unwrap_err();
+        assert!(err.to_string().contains("not an IANA time zone"), "{err}");
+    }
+}

@@ -1,0 +1,153 @@
+//! Typed configuration, read from the environment once and checked once.
+//!
+//! Each error names the variable and what it accepts. The API key is a
+//! `SecretString`: it prints as `[REDACTED]` in every `Debug` and log line.
+
+use crate::period::{parse_zone, PeriodError};
+use crate::render::email::Recipients;
+use chrono_tz::Tz;
+use secrecy::SecretString;
+use std::collections::HashMap;
+
+pub const DEFAULT_API_URL: &str = "https://logs.moveo.ai/v1/graphql";
+/// The account name used for the embedded default's storage keys.
+pub const DEMO_ACCOUNT: &str = "demo";
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{0} is set but {1} is not: set both to use the Moveo API, or neither for demo data")]
+    Incomplete(&'static str, &'static str),
+    #[error("{name} has an invalid address '{value}': expected name@domain")]
+    BadAddress { name: &'static str, value: String },
+    #[error("REPORT_TIMEZONE: {0}")]
+    Zone(PeriodError),
+    #[error("{name} must be an http(s) URL, got '{value}'")]
+    BadUrl { name: &'static str, value: String },
+}
+
+/// Credentials for Moveo's Analytics API.
+#[derive(Debug, Clone)]
+pub struct MoveoSettings {
+    pub api_key: SecretString,
+    pub account_id: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None` runs on demo data.
+    pub moveo: Option<MoveoSettings>,
+    /// `None` archives to a local folder.
+    pub bucket: Option<String>,
+    /// `None` writes `.eml` files instead of sending.
+    pub sender: Option<String>,
+    pub reply_to: Option<String>,
+    pub recipients: Recipients,
+    pub timezone: Tz,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(&std::env::vars().collect())
+    }
+
+    /// Reads from a map, so tests need not touch the process environment.
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
+            (Some(key), Some(account_id)) => {
+                let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(ConfigError::BadUrl { name: "MOVEO_API_URL", value: url });
+                }
+                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url })
+            }
+            (Some(_), None) => return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID")),
+            (None, Some(_)) => return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY")),
+            (None, None) => None,
+        };
+        let sender = get("SENDER_ADDRESS").map(|a| check_address("SENDER_ADDRESS", a)).transpose()?;
+        let reply_to = get("REPLY_TO_ADDRESS").map(|a| check_address("REPLY_TO_ADDRESS", a)).transpose()?;
+        let list = |name: &'static str| -> Result<Vec<String>, ConfigError> {
+            get(name).map(|v| parse_addresses(name, &v)).transpose().map(Option::unwrap_or_default)
+        };
+        let recipients = Recipients { to: list("REPORT_RECIPIENTS")?, cc: list("REPORT_CC")?, bcc: list("REPORT_BCC")? };
+        let timezone = match get("REPORT_TIMEZONE") {
+            Some(zone) => parse_zone(&zone).map_err(ConfigError::Zone)?,
+            None => chrono_tz::UTC,
+        };
+        Ok(Config { moveo, bucket: get("REPORT_BUCKET"), sender, reply_to, recipients, timezone })
+    }
+
+    /// The account the report is about, used in storage keys.
+    pub fn account(&self) -> &str {
+        self.moveo.as_ref().map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
+    }
+}
+
+fn check_address(name: &'static str, value: String) -> Result<String, ConfigError> {
+    // SES and mail clients do the full RFC 5322 check; this catches typos and list mix-ups early.
+    let ok = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !value.chars().any(|c| c.is_whitespace() || c == ',' || c == '<')
+        }
+        None => false,
+    };
+    if ok {
+        Ok(value)
+    } else {
+        Err(ConfigError::BadAddress { name, value })
+    }
+}
+
+/// "a@x.com, b@y.org" → two addresses; each is checked.
+pub fn parse_addresses(name: &'static str, list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split([',', ';'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| check_address(name, a.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn no_variables_means_the_embedded_default() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert!(config.moveo.is_none() && config.bucket.is_none() && config.sender.is_none());
+        assert_eq!(config.account(), "demo");
+        assert_eq!(config.timezone, chrono_tz::UTC);
+    }
+
+    #[test]
+    fn the_api_key_never_shows_in_debug_output() {
+        let config =
+            Config::from_vars(&vars(&[("MOVEO_API_KEY", "sk-very-secret"), ("MOVEO_ACCOUNT_ID", "acc-1")])).unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("sk-very-secret"), "{printed}");
+        assert_eq!(config.moveo.unwrap().api_key.expose_secret(), "sk-very-secret");
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = Config::from_vars(&vars(&[("MOVEO_API_KEY", "k")])).unwrap_err();
+        assert_eq!(err.to_string(), "MOVEO_API_KEY is set but MOVEO_ACCOUNT_ID is not: set both to use the Moveo API, or neither for demo data");
+        let err = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", "a@x.com; nobody")])).unwrap_err();
+        assert!(err.to_string().starts_with("REPORT_RECIPIENTS has an invalid address 'nobody'"), "{err}");
+        let err = Config::from_vars(&vars(&[("REPORT_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+    }
+
+    #[test]
+    fn recipients_are_split_and_trimmed() {
+        let config = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", " a@x.com, b@y.org ")])).unwrap();
+        assert_eq!(config.recipients.to, ["a@x.com", "b@y.org"]);
+    }
+}

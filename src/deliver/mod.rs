@@ -1,0 +1,180 @@
+//! The last step: archive the artefacts, then mail them exactly once.
+//!
+//! Two narrow capabilities, `ReportStore` and `Mailer`, and one protocol on top
+//! of them (`deliver`): check → archive → claim → send → record. The claim is a
+//! create-if-absent write of a delivery record, so of two runs for the same
+//! report and recipients only one sends.
+
+pub mod dir;
+pub mod eml;
+
+pub use dir::DirStore;
+pub use eml::EmlOutbox;
+
+use crate::render::email::Recipients;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store could not be reached or refused for a passing reason; the next try can succeed.
+    #[error("{action}: {detail}")]
+    Unavailable { action: String, detail: String },
+    /// A lasting problem (permissions, a missing bucket) that a retry will not fix.
+    #[error("{action}: {detail}")]
+    Rejected { action: String, detail: String },
+}
+
+impl StoreError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
+}
+
+/// Where artefacts and delivery records live: a folder locally, S3 in production.
+pub trait ReportStore: Send + Sync {
+    /// Writes `bytes` at `key`, replacing what was there.
+    fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Writes `bytes` at `key` only if nothing is there yet, atomically.
+    /// `Ok(false)` means another writer got there first.
+    fn put_if_absent(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Reads `key`; `Ok(None)` if it does not exist.
+    fn get(&self, key: &str) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
+
+    /// Removes `key`; removing what is not there is not an error.
+    fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Where a key lives, for people: `s3://bucket/key` or a path.
+    fn locate(&self, key: &str) -> String;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The sender or a recipient is not allowed (unverified in SES, malformed).
+    #[error("{0}")]
+    Rejected(String),
+    #[error("sending the email: {0}")]
+    Unavailable(String),
+}
+
+impl MailError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, MailError::Unavailable(_))
+    }
+}
+
+/// A finished MIME message and its envelope.
+pub struct OutgoingEmail<'a> {
+    pub from: &'a str,
+    pub recipients: &'a Recipients,
+    pub raw: &'a [u8],
+    /// Used to name the message where the mailer keeps a copy.
+    pub slug: &'a str,
+}
+
+/// Sends mail: an `.eml` folder locally, SES in production.
+pub trait Mailer: Send + Sync {
+    /// Sends the message; returns the transport's message id.
+    fn send(&self, email: &OutgoingEmail<'_>) -> impl Future<Output = Result<String, MailError>> + Send;
+
+    /// A short name for logs ("ses", "eml").
+    fn name(&self) -> &'static str;
+}
+
+/// One archived file.
+pub struct Artifact {
+    /// Path under the report's prefix: `report.pdf`, `charts/activity.png`.
+    pub name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl Artifact {
+    pub fn new(name: impl Into<String>, content_type: &'static str, bytes: Vec<u8>) -> Artifact {
+        Artifact { name: name.into(), content_type, bytes }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct ManifestEntry {
+    pub key: String,
+    pub content_type: String,
+    pub size: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub account: String,
+    pub kind: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub timezone: String,
+    pub source: String,
+    pub generator: String,
+    pub request_id: String,
+    pub generated_at: DateTime<Utc>,
+    pub artifacts: Vec<ManifestEntry>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What a delivery record says. Written at claim time as `sending`, then as `sent`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryRecord {
+    pub status: String,
+    pub recipients: Vec<String>,
+    pub claimed_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub message_id: Option<String>,
+    pub request_id: String,
+    pub resend: bool,
+}
+
+/// The outcome of delivery, for the CLI's last line and the Lambda response.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Delivery {
+    Sent { message_id: String, resend: bool },
+    AlreadyDelivered { at: Option<DateTime<Utc>>, message_id: Option<String>, record: String },
+    DryRun,
+    NoRecipients,
+}
+
+impl std::fmt::Display for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Delivery::Sent { message_id, resend: false } => write!(f, "sent (message id {message_id})"),
+            Delivery::Sent { message_id, resend: true } => write!(f, "sent again on request (message id {message_id})"),
+            Delivery::AlreadyDelivered { at, message_id, record } => write!(
+                f,
+                "already delivered on {} (message id {}); nothing sent. Use --resend to send it again. Record: {record}",
+                at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "an unconfirmed earlier run".into()),
+                message_id.as_deref().unwrap_or("unknown"),
+            ),
+            Delivery::DryRun => write!(f, "dry run: nothing sent"),
+            Delivery::NoRecipients => write!(f, "no recipients configured: nothing sent (set REPORT_RECIPIENTS or --recipients)"),
+        }
+    }
+}
+
+/// The record key for a report and a set of recipients: the same people get a
+/// report once, a different list is a different delivery.
+pub fn delivery_key(prefix: &str, recipients: &Recipients) -> String {
+    let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
+    all.sort();
+    all.dedup();
+    let digest = sha256_hex(all.join(",").as_bytes());
+    format!("{prefix}/deliveries/{}.json", &digest[..16])
+}

@@ -1,0 +1,14 @@
+//! moveo-reports: period → fetch → model → render → deliver.
+//!
+//! See the README for the map of modules.
+
+pub mod analytics;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod deliver;
+pub mod period;
+pub mod pipeline;
+pub mod render;
+pub mod report;
+pub mod telemetry;

@@ -1,0 +1,363 @@
+//! The whole run, in the order data flows: period → fetch → model → render → deliver.
+//!
+//! Generic over the three side effects, so the CLI, the Lambda handler, the
+//! tests and the benchmark run the same code and only choose adapters.
+
+use crate::analytics::{AnalyticsSource, FetchError, Interval, Window};
+use crate::deliver::{
+    delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest, ManifestEntry,
+    OutgoingEmail, ReportStore, StoreError,
+};
+use crate::period::{Period, PeriodError, PeriodRequest};
+use crate::render::email::{compose, EmailParts, Recipients};
+use crate::render::{RenderError, Renderer};
+use crate::report::Report;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use tracing::{info, info_span, Instrument};
+
+/// One report to make, as the CLI or an event asks for it.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub period: PeriodRequest,
+    pub tz: Tz,
+    /// The instant periods are relative to: now, or the schedule's time.
+    pub now: DateTime<Utc>,
+    pub recipients: Recipients,
+    pub dry_run: bool,
+    pub resend: bool,
+    pub request_id: String,
+}
+
+/// Who the mail is from; fixed per deployment.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub from: String,
+    pub reply_to: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    #[error("fetching analytics for {period}: {source}")]
+    Fetch { period: String, source: FetchError },
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{source} (the report is archived at {archived}; a retry sends it)")]
+    Mail { source: MailError, archived: String },
+}
+
+impl RunError {
+    /// Whether running the same request again later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            RunError::Period(_) | RunError::Render(_) => false,
+            RunError::Fetch { source, .. } => source.is_retryable(),
+            RunError::Store(e) => e.is_retryable(),
+            RunError::Mail { source, .. } => source.is_retryable(),
+        }
+    }
+
+    /// A stable name for the kind of failure, used as Lambda's `errorType`.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            RunError::Period(_) => "InvalidRequest",
+            RunError::Fetch { source: FetchError::Unauthorized { .. }, .. } => "MoveoUnauthorized",
+            RunError::Fetch { .. } if self.is_retryable() => "MoveoUnavailable",
+            RunError::Fetch { .. } => "MoveoQueryFailed",
+            RunError::Render(_) => "RenderFailed",
+            RunError::Store(_) if self.is_retryable() => "StoreUnavailable",
+            RunError::Store(_) => "StoreRejected",
+            RunError::Mail { .. } if self.is_retryable() => "MailUnavailable",
+            RunError::Mail { .. } => "MailRejected",
+        }
+    }
+}
+
+/// Wall time of each phase, for logs and the benchmark.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub fetch: Duration,
+    pub model: Duration,
+    pub charts: Duration,
+    pub html: Duration,
+    pub pdf: Duration,
+    pub archive: Duration,
+    pub mail: Duration,
+}
+
+impl Timings {
+    pub fn total(&self) -> Duration {
+        self.fetch + self.model + self.charts + self.html + self.pdf + self.archive + self.mail
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub title: String,
+    pub period: String,
+    pub prefix: String,
+    pub location: String,
+    pub keys: Vec<String>,
+    pub delivery: Delivery,
+    #[serde(skip)]
+    pub timings: Timings,
+}
+
+pub struct Pipeline<S, R, M> {
+    pub source: S,
+    pub store: R,
+    pub mailer: M,
+    pub renderer: Renderer,
+    pub sender: Sender,
+    pub account: String,
+}
+
+fn window(period: &Period) -> Window {
+    Window { start: period.start, end: period.end, interval: Interval::for_days(period.day_count()) }
+}
+
+/// Times a phase and gives it a tracing span, so one log line per step says where time went.
+async fn phase<T, F: std::future::Future<Output = T>>(name: &'static str, slot: &mut Duration, f: F) -> T {
+    let started = Instant::now();
+    let out = f.instrument(info_span!("phase", name)).await;
+    *slot = started.elapsed();
+    info!(phase = name, ms = slot.as_secs_f64() * 1000.0, "phase done");
+    out
+}
+
+fn timed<T>(name: &'static str, slot: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let _span = info_span!("phase", name).entered();
+    let started = Instant::now();
+    let out = f();
+    *slot = started.elapsed();
+    info!(phase = name, ms = slot.as_secs_f64() * 1000.0, "phase done");
+    out
+}
+
+impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
+    /// The storage prefix of a period's report: `reports/{account}/{kind}/{start}_{end}`.
+    pub fn prefix(&self, period: &Period) -> String {
+        format!("reports/{}/{}/{}", self.account, period.kind.as_str(), period.slug())
+    }
+
+    pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
+        let period = Period::resolve(request.period, request.tz, request.now)?;
+        let previous = period.previous();
+        let prefix = self.prefix(&period);
+        let record_key = delivery_key(&prefix, &request.recipients);
+        let mut t = Timings::default();
+        info!(%period, source = self.source.name(), "report requested");
+
+        // A report already delivered to these people is not rebuilt, re-archived or re-sent.
+        if !request.dry_run && !request.resend && !request.recipients.is_empty() {
+            if let Some(delivered) = self.already_delivered(&record_key).await? {
+                return Ok(self.outcome_without_work(&period, &prefix, &record_key, delivered, t));
+            }
+        }
+
+        let (current, before) = phase("fetch", &mut t.fetch, async {
+            tokio::try_join!(self.source.fetch(window(&period)), self.source.fetch(window(&previous)))
+        })
+        .await
+        .map_err(|source| RunError::Fetch { period: period.to_string(), source })?;
+
+        let report = timed("model", &mut t.model, || {
+            Report::build(&period, &current, &before, &self.account, self.source.name(), Utc::now())
+        });
+        let charts = timed("charts", &mut t.charts, || self.renderer.charts(&report))?;
+        let (email_html, email_text, report_html) =
+            timed("html", &mut t.html, || self.renderer.html(&report, &charts))?;
+        let pdf = timed("pdf", &mut t.pdf, || self.renderer.pdf(&report, &charts))?;
+        let csv = self.renderer.csv(&report)?;
+
+        let pdf_name = format!("moveo-{}-{}.pdf", period.kind.as_str(), period.slug());
+        let message_id = format!(
+            "{}.{}@moveo-reports",
+            period.slug(),
+            &sha256_hex(format!("{record_key}/{}", request.request_id).as_bytes())[..12]
+        );
+        let raw = compose(&EmailParts {
+            subject: report.subject(),
+            from: &self.sender.from,
+            reply_to: self.sender.reply_to.as_deref(),
+            recipients: &request.recipients,
+            html: &email_html,
+            text: &email_text,
+            charts: &charts,
+            pdf: &pdf,
+            pdf_name: &pdf_name,
+            message_id: &message_id,
+            date: Utc::now(),
+        })
+        .map_err(RenderError::from)?;
+
+        let mut artifacts = vec![
+            Artifact::new("report.html", "text/html; charset=utf-8", report_html.into_bytes()),
+            Artifact::new("report.pdf", "application/pdf", pdf),
+            Artifact::new("email.html", "text/html; charset=utf-8", email_html.into_bytes()),
+            Artifact::new("email.txt", "text/plain; charset=utf-8", email_text.into_bytes()),
+            Artifact::new("email.eml", "message/rfc822", raw.clone()),
+            Artifact::new("data.csv", "text/csv; charset=utf-8", csv),
+        ];
+        artifacts.extend(charts.into_iter().map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)));
+
+        let keys = phase("archive", &mut t.archive, self.archive(&period, &prefix, request, artifacts)).await?;
+
+        let delivery = if request.dry_run {
+            Delivery::DryRun
+        } else if request.recipients.is_empty() {
+            Delivery::NoRecipients
+        } else {
+            let email = OutgoingEmail { from: &self.sender.from, recipients: &request.recipients, raw: &raw, slug: &period.slug() };
+            phase("mail", &mut t.mail, self.send_once(&record_key, &prefix, request, &email)).await?
+        };
+        info!(%delivery, "report done");
+        Ok(Outcome {
+            title: report.meta.title.clone(),
+            period: period.to_string(),
+            location: self.store.locate(&prefix),
+            prefix,
+            keys,
+            delivery,
+            timings: t,
+        })
+    }
+
+    async fn already_delivered(&self, record_key: &str) -> Result<Option<DeliveryRecord>, StoreError> {
+        let Some(bytes) = self.store.get(record_key).await? else { return Ok(None) };
+        // An unreadable record still proves a claim was made; never send on doubt.
+        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| DeliveryRecord {
+            status: "unknown".into(),
+            recipients: vec![],
+            claimed_at: Utc::now(),
+            sent_at: None,
+            message_id: None,
+            request_id: String::new(),
+            resend: false,
+        })))
+    }
+
+    fn outcome_without_work(
+        &self,
+        period: &Period,
+        prefix: &str,
+        record_key: &str,
+        record: DeliveryRecord,
+        timings: Timings,
+    ) -> Outcome {
+        let delivery = Delivery::AlreadyDelivered {
+            at: record.sent_at,
+            message_id: record.message_id,
+            record: self.store.locate(record_key),
+        };
+        info!(%delivery, "nothing to do");
+        Outcome {
+            title: format!("{} · {}", period.kind.title(), period.label()),
+            period: period.to_string(),
+            prefix: prefix.to_string(),
+            location: self.store.locate(prefix),
+            keys: vec![],
+            delivery,
+            timings,
+        }
+    }
+
+    async fn archive(
+        &self,
+        period: &Period,
+        prefix: &str,
+        request: &ReportRequest,
+        artifacts: Vec<Artifact>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut entries = Vec::with_capacity(artifacts.len());
+        for artifact in &artifacts {
+            let key = format!("{prefix}/{}", artifact.name);
+            self.store.put(&key, artifact.content_type, &artifact.bytes).await?;
+            entries.push(ManifestEntry {
+                key,
+                content_type: artifact.content_type.to_string(),
+                size: artifact.bytes.len(),
+                sha256: sha256_hex(&artifact.bytes),
+            });
+        }
+        let manifest = Manifest {
+            account: self.account.clone(),
+            kind: period.kind.as_str().to_string(),
+            first_day: period.first_day.to_string(),
+            last_day: period.last_day.to_string(),
+            timezone: period.tz.name().to_string(),
+            source: self.source.name().to_string(),
+            generator: concat!("moveo-reports ", env!("CARGO_PKG_VERSION")).to_string(),
+            request_id: request.request_id.clone(),
+            generated_at: Utc::now(),
+            artifacts: entries,
+        };
+        let manifest_key = format!("{prefix}/manifest.json");
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+        self.store.put(&manifest_key, "application/json", &json).await?;
+        let mut keys: Vec<String> = manifest.artifacts.into_iter().map(|e| e.key).collect();
+        keys.push(manifest_key);
+        Ok(keys)
+    }
+
+    /// Claim → send → record. A failed send releases the claim so a retry can send;
+    /// a process that dies after sending leaves the claim, so the report is never
+    /// sent twice (see the README on this trade-off).
+    async fn send_once(
+        &self,
+        record_key: &str,
+        prefix: &str,
+        request: &ReportRequest,
+        email: &OutgoingEmail<'_>,
+    ) -> Result<Delivery, RunError> {
+        let claimed_at = Utc::now();
+        let mut record = DeliveryRecord {
+            status: "sending".into(),
+            recipients: request.recipients.all().cloned().collect(),
+            claimed_at,
+            sent_at: None,
+            message_id: None,
+            request_id: request.request_id.clone(),
+            resend: request.resend,
+        };
+        // A resend keeps the original record and leaves one of its own beside it.
+        let key = if request.resend {
+            record_key.replace(".json", &format!("-resend-{}.json", claimed_at.format("%Y%m%dT%H%M%S%.3fZ")))
+        } else {
+            record_key.to_string()
+        };
+        let json = |r: &DeliveryRecord| serde_json::to_vec_pretty(r).expect("a record always serialises");
+        if !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+            let delivered = self.already_delivered(&key).await?.unwrap_or(record);
+            return Ok(Delivery::AlreadyDelivered {
+                at: delivered.sent_at,
+                message_id: delivered.message_id,
+                record: self.store.locate(&key),
+            });
+        }
+        let message_id = match self.mailer.send(email).await {
+            Ok(id) => id,
+            Err(source) => {
+                if let Err(e) = self.store.delete(&key).await {
+                    tracing::error!(error = %e, key, "could not release the delivery claim after a failed send");
+                }
+                return Err(RunError::Mail { source, archived: self.store.locate(prefix) });
+            }
+        };
+        record.status = "sent".into();
+        record.sent_at = Some(Utc::now());
+        record.message_id = Some(message_id.clone());
+        // The mail is out; failing to record it must not make the run look failed and retried.
+        if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
+            tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
+        }
+        Ok(Delivery::Sent { message_id, resend: request.resend })
+    }
+}

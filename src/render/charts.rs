@@ -1,0 +1,422 @@
+//! Charts as PNG bytes, sized for a 600 px wide email at 2× density.
+//!
+//! One builder chain per chart; colours come from the Okabe–Ito palette, which
+//! stays distinguishable for the common kinds of colour blindness.
+
+use super::fonts::{register_chart_fonts, CHART_FAMILY};
+use crate::report::{kpi::group_thousands, Report, Row};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Serialize;
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 600;
+/// The width the email shows a chart at; HTML uses it, the PNG has twice the pixels.
+pub const DISPLAY_WIDTH: u32 = WIDTH / 2;
+
+const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const INK: RGBColor = RGBColor(0x1F, 0x29, 0x37);
+const GRID: RGBColor = RGBColor(0xE5, 0xE7, 0xEB);
+
+const TITLE_SIZE: u32 = 34;
+const LABEL_SIZE: u32 = 24;
+const LINE_WIDTH: u32 = 4;
+/// Most date labels an axis shows before it thins them out.
+const MAX_X_LABELS: usize = 8;
+
+/// A rendered chart and what the email and PDF need to place it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// File stem and Content-ID: `activity` → `charts/activity.png`, `cid:activity@moveo-reports`.
+    pub name: &'static str,
+    pub title: &'static str,
+    /// What the chart says, for readers with images off and screen readers.
+    pub alt: String,
+    #[serde(skip)]
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Chart {
+    pub fn file_name(&self) -> String {
+        format!("{}.png", self.name)
+    }
+
+    pub fn content_id(&self) -> String {
+        format!("{}@moveo-reports", self.name)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("drawing the {chart} chart: {detail}")]
+pub struct ChartError {
+    chart: &'static str,
+    detail: String,
+}
+
+type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// Draws every chart of a report.
+pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
+    register_chart_fonts();
+    let rows = &report.rows;
+    let total = |f: fn(&Row) -> u64| group_thousands(rows.iter().map(f).sum::<u64>() as i64);
+    Ok(vec![
+        draw("activity", "Sessions, users and messages per day", HEIGHT, |a| activity(a, rows)).map(|c| Chart {
+            alt: format!(
+                "Line chart: {} sessions, {} users and {} user messages over {} days.",
+                total(|r| r.sessions),
+                total(|r| r.users),
+                total(|r| r.messages),
+                rows.len()
+            ),
+            ..c
+        })?,
+        draw("intents", "Top intents", HEIGHT, |a| intents(a, report)).map(|c| Chart {
+            alt: match report.intents.first() {
+                Some(top) => format!(
+                    "Bar chart of the top {} intents; the most used is {} with {}.",
+                    report.intents.len(),
+                    top.name,
+                    top.count_display
+                ),
+                None => "No intents were recognised in this period.".into(),
+            },
+            ..c
+        })?,
+        draw("response_times", "Response times (minutes)", HEIGHT, |a| response_times(a, rows)).map(|c| Chart {
+            alt: format!(
+                "Line chart of average, median and first response times per day; average over the period {}.",
+                report.kpis.iter().find(|k| k.key == "avg_response").map_or("—", |k| k.display.as_str())
+            ),
+            ..c
+        })?,
+        draw("agent_replies", "Human agent replies per day", HEIGHT, |a| agent_replies(a, rows)).map(|c| Chart {
+            alt: format!("Bar chart: {} agent replies in the period.", total(|r| r.agent_replies)),
+            ..c
+        })?,
+        draw("ratings", "Ratings", HEIGHT, |a| ratings(a, report)).map(|c| Chart {
+            alt: format!(
+                "Bar chart of ratings from 1 to 5: {}.",
+                report
+                    .ratings
+                    .distribution
+                    .iter()
+                    .map(|(r, n, _)| format!("{r}★ {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ..c
+        })?,
+        draw("messages_per_hour", "User messages per hour of the week", 560, |a| heatmap(a, report)).map(|c| {
+            Chart { alt: format!("Heat map of messages by weekday and hour; busiest: {}.", report.heatmap.busiest), ..c }
+        })?,
+    ])
+}
+
+fn draw(
+    name: &'static str,
+    title: &'static str,
+    height: u32,
+    paint: impl FnOnce(&Area) -> Result<(), Box<dyn std::error::Error>>,
+) -> Result<Chart, ChartError> {
+    let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
+    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let area = root
+            .titled(title, (CHART_FAMILY, TITLE_SIZE).into_font().style(FontStyle::Bold).color(&INK))
+            .map_err(|e| fail(&e))?;
+        paint(&area).map_err(|e| fail(&e))?;
+        root.present().map_err(|e| fail(&e))?;
+    }
+    let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
+    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height })
+}
+
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // Charts are flat colour: fast compression is within a few percent of the best here.
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn label_font() -> TextStyle<'static> {
+    (CHART_FAMILY, LABEL_SIZE).into_font().color(&INK)
+}
+
+/// Every n-th label, so a month's axis stays readable.
+fn x_label(rows: &[Row], x: f64) -> String {
+    let i = x.round();
+    if i < 0.0 || (i - x).abs() > 0.01 {
+        return String::new();
+    }
+    let step = rows.len().div_ceil(MAX_X_LABELS).max(1);
+    rows.get(i as usize).filter(|_| i as usize % step == 0).map(|r| r.short_label.clone()).unwrap_or_default()
+}
+
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        1.0
+    } else {
+        max * 1.12
+    }
+}
+
+fn line_chart(
+    area: &Area,
+    rows: &[Row],
+    y_desc: &str,
+    series: &[(&str, RGBColor, Vec<Option<f64>>)],
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
+    let n = rows.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(110)
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels(rows.len().min(40))
+        .x_label_formatter(&|x| x_label(rows, *x))
+        .y_label_formatter(y_format)
+        .y_desc(y_desc)
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .draw()?;
+    for (name, color, values) in series {
+        let points: Vec<(f64, f64)> =
+            values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
+        let color = *color;
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(LINE_WIDTH)))?
+            .label(*name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH)));
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, color.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GRID)
+        .label_font(label_font())
+        .draw()?;
+    Ok(())
+}
+
+fn activity(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+    let col = |f: fn(&Row) -> u64| rows.iter().map(|r| Some(f(r) as f64)).collect::<Vec<_>>();
+    line_chart(
+        area,
+        rows,
+        "per day",
+        &[
+            ("User messages", BLUE, col(|r| r.messages)),
+            ("Sessions", ORANGE, col(|r| r.sessions)),
+            ("Users", GREEN, col(|r| r.users)),
+        ],
+        &|y| group_thousands(y.round() as i64),
+    )
+}
+
+fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+    line_chart(
+        area,
+        rows,
+        "minutes",
+        &[
+            ("First response", VERMILLION, rows.iter().map(|r| r.first_response).collect()),
+            ("Average", BLUE, rows.iter().map(|r| r.avg_response).collect()),
+            ("Median", SKY, rows.iter().map(|r| r.median_response).collect()),
+        ],
+        &|y| format!("{y:.1}"),
+    )
+}
+
+fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+    let max = rows.iter().map(|r| r.agent_replies).max().unwrap_or(0) as f64;
+    let n = rows.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(110)
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels(rows.len().min(40))
+        .x_label_formatter(&|x| x_label(rows, *x))
+        .y_label_formatter(&|y| group_thousands(y.round() as i64))
+        .y_desc("replies")
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .draw()?;
+    chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+        let x = i as f64;
+        Rectangle::new([(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)], PURPLE.filled())
+    }))?;
+    Ok(())
+}
+
+fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+    let rows = &report.intents;
+    let n = rows.len().max(1);
+    let max = rows.iter().map(|r| r.count).max().unwrap_or(0) as f64;
+    let name = |i: usize| -> String {
+        rows.get(i)
+            .map(|r| {
+                let mut s: String = r.name.chars().take(26).collect();
+                if r.name.chars().count() > 26 {
+                    s.push('…');
+                }
+                s
+            })
+            .unwrap_or_default()
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(50)
+        .y_label_area_size(330)
+        .build_cartesian_2d(0.0..nice_max(max) * 1.08, (n as f64 - 0.5)..-0.5)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .y_labels(n)
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (i - y).abs() < 0.01 && i >= 0.0 {
+                name(i as usize)
+            } else {
+                String::new()
+            }
+        })
+        .x_label_formatter(&|x| group_thousands(x.round() as i64))
+        .label_style(label_font())
+        .draw()?;
+    chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+        let y = i as f64;
+        Rectangle::new([(0.0, y - 0.36), (r.count as f64, y + 0.36)], BLUE.filled())
+    }))?;
+    chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+        Text::new(r.count_display.clone(), (r.count as f64 + max * 0.01, i as f64 - 0.25), label_font())
+    }))?;
+    Ok(())
+}
+
+fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+    let dist = &report.ratings.distribution;
+    let max = dist.iter().map(|d| d.1).max().unwrap_or(0) as f64;
+    let colors = [VERMILLION, ORANGE, SKY, GREEN, BLUE];
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0.5..5.5, 0.0..nice_max(max))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels(5)
+        .x_label_formatter(&|x: &f64| {
+            let i = x.round();
+            if (i - x).abs() < 0.01 {
+                format!("{i:.0} ★")
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| group_thousands(y.round() as i64))
+        .y_desc("ratings")
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .draw()?;
+    chart.draw_series(dist.iter().map(|&(r, n, _)| {
+        let x = r as f64;
+        Rectangle::new([(x - 0.32, 0.0), (x + 0.32, n as f64)], colors[r as usize - 1].filled())
+    }))?;
+    chart.draw_series(dist.iter().map(|&(r, n, share)| {
+        Text::new(format!("{share:.0}%"), (r as f64 - 0.14, n as f64 + max * 0.05), label_font())
+    }))?;
+    Ok(())
+}
+
+/// A sequential blue scale: light for quiet hours, dark for busy ones.
+fn heat_color(value: u64, max: u64) -> RGBColor {
+    let t = if max == 0 { 0.0 } else { (value as f64 / max as f64).sqrt() };
+    let lerp = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+    RGBColor(lerp(0xF1, 0x08), lerp(0xF5, 0x30), lerp(0xF9, 0x6B))
+}
+
+fn heatmap(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let map = &report.heatmap;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..24.0, 7.0..0.0)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .axis_style(INK.mix(0.6))
+        .x_labels(13)
+        .x_label_formatter(&|x| format!("{:02}h", *x as u32))
+        .y_labels(8)
+        .y_label_formatter(&|y: &f64| {
+            let i = (y - 0.5).round();
+            if (i + 0.5 - y).abs() < 0.01 && (0.0..7.0).contains(&i) {
+                DAYS[i as usize].to_string()
+            } else {
+                String::new()
+            }
+        })
+        .label_style(label_font())
+        .draw()?;
+    chart.draw_series((0..7).flat_map(|d| {
+        (0..24).map(move |h| {
+            let v = map.cells[d][h];
+            let (x, y) = (h as f64, d as f64);
+            Rectangle::new([(x + 0.04, y + 0.06), (x + 0.96, y + 0.94)], heat_color(v, map.max).filled())
+        })
+    }))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heat_scale_runs_from_light_to_dark() {
+        assert_eq!(heat_color(0, 10), RGBColor(0xF1, 0xF5, 0xF9));
+        assert_eq!(heat_color(10, 10), RGBColor(0x08, 0x30, 0x6B));
+        assert_eq!(heat_color(0, 0), RGBColor(0xF1, 0xF5, 0xF9));
+    }
+}

@@ -1,0 +1,506 @@
+//! The third step: the numbers a reader sees.
+//!
+//! `Report::build` turns two datasets (the period and the previous one) into
+//! totals, changes, per-day rows, ranked tables and a week grid, all in the
+//! report's time zone. Renderers only format what is here; they compute nothing.
+
+pub mod kpi;
+
+use crate::analytics::{Bucket, Dataset, Feedback, Interval};
+use crate::period::Period;
+use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use kpi::{format_minutes, group_thousands, Better, Kpi, Unit};
+use serde::Serialize;
+
+/// How many intents the tables and charts show.
+pub const TOP_INTENTS: usize = 10;
+/// How many feedback quotes the report prints.
+pub const QUOTES: usize = 6;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub kind: &'static str,
+    pub period_label: String,
+    pub previous_label: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub timezone: String,
+    pub account: String,
+    pub source: String,
+    pub generated_at: String,
+    pub interval: &'static str,
+}
+
+/// One row per day (or per week, for ranges longer than a quarter).
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub label: String,
+    pub short_label: String,
+    pub sessions: u64,
+    pub users: u64,
+    pub messages: u64,
+    pub agent_replies: u64,
+    pub open: u64,
+    pub closed: u64,
+    pub avg_response: Option<f64>,
+    pub median_response: Option<f64>,
+    pub first_response: Option<f64>,
+    pub ratings: u64,
+    pub avg_rating: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IntentRow {
+    pub rank: usize,
+    pub name: String,
+    pub count: u64,
+    pub count_display: String,
+    pub share: f64,
+    pub previous: Option<u64>,
+    pub change: kpi::Change,
+    /// "▲ 2", "▼ 1", "=", or "new" when it was not in the previous top list.
+    pub rank_change: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub rating: u8,
+    pub stars: String,
+    pub text: String,
+    pub agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratings {
+    pub count: u64,
+    pub average: Option<f64>,
+    pub share_above_3: Option<f64>,
+    /// Ratings 1..=5, with their share in percent.
+    pub distribution: Vec<(u8, u64, f64)>,
+    pub quotes: Vec<Quote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentRow {
+    pub name: String,
+    pub replies: u64,
+    pub sessions: u64,
+    pub closed: u64,
+    pub avg_response: String,
+    pub avg_first_response: String,
+    pub avg_rating: String,
+}
+
+/// Messages by local weekday (Monday first) and local hour.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heatmap {
+    pub cells: [[u64; 24]; 7],
+    pub max: u64,
+    pub busiest: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub meta: Meta,
+    pub kpis: Vec<Kpi>,
+    pub rows: Vec<Row>,
+    pub intents: Vec<IntentRow>,
+    pub ratings: Ratings,
+    pub agents: Vec<AgentRow>,
+    pub heatmap: Heatmap,
+}
+
+impl Report {
+    pub fn build(
+        period: &Period,
+        current: &Dataset,
+        previous: &Dataset,
+        account: &str,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Report {
+        let interval = Interval::for_days(period.day_count());
+        let meta = Meta {
+            title: format!("{} · {}", period.kind.title(), period.label()),
+            kind: period.kind.as_str(),
+            period_label: period.label(),
+            previous_label: period.previous().label(),
+            first_day: period.first_day.to_string(),
+            last_day: period.last_day.to_string(),
+            timezone: period.tz.name().to_string(),
+            account: account.to_string(),
+            source: source.to_string(),
+            generated_at: now.with_timezone(&period.tz).format("%-d %b %Y, %H:%M %Z").to_string(),
+            interval: interval.as_pg(),
+        };
+        Report {
+            kpis: kpis(current, previous),
+            rows: rows(period, interval, current),
+            intents: intents(current, previous),
+            ratings: ratings(current),
+            agents: agents(current),
+            heatmap: heatmap(period, current),
+            meta,
+        }
+    }
+
+    /// The email subject: "Weekly report · 16–22 Nov 2026".
+    pub fn subject(&self) -> &str {
+        &self.meta.title
+    }
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den > 0.0).then(|| num / den)
+}
+
+struct RatingTotals {
+    count: u64,
+    average: Option<f64>,
+    share_above_3: Option<f64>,
+}
+
+fn rating_totals(data: &Dataset) -> RatingTotals {
+    let count: u64 = data.ratings.iter().map(|b| b.count).sum();
+    let above: u64 = data.ratings.iter().map(|b| b.above_3).sum();
+    // Weighted by the number of ratings in each bucket, not a mean of means.
+    let weighted: f64 = data.ratings.iter().filter_map(|b| b.avg.map(|a| a * b.count as f64)).sum();
+    RatingTotals {
+        count,
+        average: ratio(weighted, count as f64),
+        share_above_3: ratio(above as f64 * 100.0, count as f64),
+    }
+}
+
+fn sum(buckets: &[Bucket]) -> u64 {
+    buckets.iter().map(|b| b.count).sum()
+}
+
+fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
+    let (rc, rp) = (rating_totals(cur), rating_totals(prev));
+    let closed = |d: &Dataset| d.open_closed.iter().map(|b| b.closed).sum::<u64>() as f64;
+    let n = |v: u64| Some(v as f64);
+    vec![
+        Kpi::new("sessions", "Sessions", Unit::Count, Better::Higher, n(cur.sessions_total), n(prev.sessions_total)),
+        Kpi::new("users", "Users", Unit::Count, Better::Higher, n(cur.users_total), n(prev.users_total)),
+        Kpi::new("messages", "User messages", Unit::Count, Better::Higher, n(cur.messages_total), n(prev.messages_total)),
+        Kpi::new(
+            "messages_per_session",
+            "Messages per session",
+            Unit::Decimal,
+            Better::Higher,
+            ratio(cur.messages_total as f64, cur.sessions_total as f64),
+            ratio(prev.messages_total as f64, prev.sessions_total as f64),
+        ),
+        Kpi::new(
+            "avg_response",
+            "Avg response time",
+            Unit::Minutes,
+            Better::Lower,
+            cur.response_overall.avg,
+            prev.response_overall.avg,
+        ),
+        Kpi::new(
+            "median_response",
+            "Median response time",
+            Unit::Minutes,
+            Better::Lower,
+            cur.response_overall.median,
+            prev.response_overall.median,
+        ),
+        Kpi::new(
+            "first_response",
+            "Avg first response",
+            Unit::Minutes,
+            Better::Lower,
+            cur.response_overall.avg_first,
+            prev.response_overall.avg_first,
+        ),
+        Kpi::new("agent_replies", "Agent replies", Unit::Count, Better::Higher, n(sum(&cur.agent_replies)), n(sum(&prev.agent_replies))),
+        Kpi::new("closed_sessions", "Closed by agents", Unit::Count, Better::Higher, Some(closed(cur)), Some(closed(prev))),
+        Kpi::new("ratings", "Ratings", Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
+        Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, rc.average, rp.average),
+        Kpi::new("share_above_3", "Ratings above 3", Unit::Percent, Better::Higher, rc.share_above_3, rp.share_above_3),
+    ]
+}
+
+/// Places an API bucket on the report's rows. Buckets are labelled by their UTC
+/// start, which need not be the local midnight a row starts at (the server may
+/// align to UTC days), so a bucket goes to the row it overlaps most.
+fn row_index(start: NaiveDateTime, period: &Period, interval: Interval, rows: usize) -> Option<usize> {
+    let offset = (Utc.from_utc_datetime(&start) - period.start).num_seconds() as f64;
+    let index = (offset / interval.seconds() as f64).round();
+    (index >= 0.0 && (index as usize) < rows).then_some(index as usize)
+}
+
+fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
+    let step = Duration::seconds(interval.seconds());
+    let count = period.day_count().div_ceil((interval.seconds() / 86_400) as usize);
+    let mut rows: Vec<Row> = (0..count)
+        .map(|i| {
+            let day = period.first_day + step * i as i32;
+            let (label, short_label) = match interval {
+                Interval::Day => (day.format("%a %-d %b").to_string(), day.format("%-d %b").to_string()),
+                Interval::Week => (day.format("Week of %-d %b %Y").to_string(), day.format("%-d %b").to_string()),
+            };
+            Row {
+                label,
+                short_label,
+                sessions: 0,
+                users: 0,
+                messages: 0,
+                agent_replies: 0,
+                open: 0,
+                closed: 0,
+                avg_response: None,
+                median_response: None,
+                first_response: None,
+                ratings: 0,
+                avg_rating: None,
+            }
+        })
+        .collect();
+    let place = |start| row_index(start, period, interval, count);
+    for (series, set) in [
+        (&data.sessions, (|r: &mut Row, v| r.sessions += v) as fn(&mut Row, u64)),
+        (&data.users, |r, v| r.users += v),
+        (&data.messages, |r, v| r.messages += v),
+        (&data.agent_replies, |r, v| r.agent_replies += v),
+    ] {
+        for bucket in series {
+            if let Some(i) = place(bucket.start) {
+                set(&mut rows[i], bucket.count);
+            }
+        }
+    }
+    for b in &data.open_closed {
+        if let Some(i) = place(b.start) {
+            rows[i].open += b.open;
+            rows[i].closed += b.closed;
+        }
+    }
+    for b in &data.response_times {
+        if let Some(i) = place(b.start) {
+            rows[i].avg_response = b.times.avg;
+            rows[i].median_response = b.times.median;
+            rows[i].first_response = b.times.avg_first;
+        }
+    }
+    for b in &data.ratings {
+        if let Some(i) = place(b.start) {
+            rows[i].ratings += b.count;
+            rows[i].avg_rating = b.avg;
+        }
+    }
+    rows
+}
+
+fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
+    let total: u64 = cur.top_intents.iter().map(|i| i.count).sum();
+    cur.top_intents
+        .iter()
+        .take(TOP_INTENTS)
+        .enumerate()
+        .map(|(i, intent)| {
+            let before = prev.top_intents.iter().position(|p| p.intent == intent.intent);
+            let previous = before.map(|p| prev.top_intents[p].count);
+            let rank_change = match before {
+                None => "new".to_string(),
+                Some(p) if p == i => "=".to_string(),
+                Some(p) if p > i => format!("▲ {}", p - i),
+                Some(p) => format!("▼ {}", i - p),
+            };
+            IntentRow {
+                rank: i + 1,
+                name: intent.intent.clone(),
+                count: intent.count,
+                count_display: group_thousands(intent.count as i64),
+                share: ratio(intent.count as f64 * 100.0, total as f64).unwrap_or(0.0),
+                previous,
+                change: kpi::change(Some(intent.count as f64), previous.map(|p| p as f64), Unit::Count, Better::Higher),
+                rank_change,
+            }
+        })
+        .collect()
+}
+
+fn ratings(data: &Dataset) -> Ratings {
+    let totals = rating_totals(data);
+    let mut counts = [0u64; 5];
+    for f in &data.feedback {
+        if (1..=5).contains(&f.rating) {
+            counts[f.rating as usize - 1] += 1;
+        }
+    }
+    let rated: u64 = counts.iter().sum();
+    Ratings {
+        count: totals.count,
+        average: totals.average,
+        share_above_3: totals.share_above_3,
+        distribution: (1..=5u8)
+            .map(|r| {
+                let n = counts[r as usize - 1];
+                (r, n, ratio(n as f64 * 100.0, rated as f64).unwrap_or(0.0))
+            })
+            .collect(),
+        quotes: quotes(&data.feedback),
+    }
+}
+
+/// A few voices from both ends: the lowest ratings first (they are what a team
+/// acts on), then the highest, each text once.
+fn quotes(feedback: &[Feedback]) -> Vec<Quote> {
+    let mut seen = std::collections::HashSet::new();
+    let with_text = |low: bool| {
+        feedback
+            .iter()
+            .filter(move |f| if low { f.rating <= 2 } else { f.rating >= 4 })
+            .filter_map(|f| Some((f, f.text.as_deref()?.trim())))
+            .filter(|(_, t)| !t.is_empty())
+    };
+    let mut out = Vec::new();
+    for (f, text) in with_text(true).chain(with_text(false)) {
+        let half = QUOTES / 2;
+        let lows = out.iter().filter(|q: &&Quote| q.rating <= 2).count();
+        if (f.rating <= 2 && lows >= half) || out.len() >= QUOTES || !seen.insert(text.to_string()) {
+            continue;
+        }
+        out.push(Quote {
+            rating: f.rating,
+            stars: "★".repeat(f.rating as usize) + &"☆".repeat(5 - f.rating as usize),
+            text: text.to_string(),
+            agent: f.agent_name.clone(),
+        });
+    }
+    out
+}
+
+fn agents(data: &Dataset) -> Vec<AgentRow> {
+    let mut agents = data.agents.clone();
+    agents.sort_by(|a, b| b.replies.cmp(&a.replies).then(a.name.cmp(&b.name)));
+    agents
+        .into_iter()
+        .map(|a| AgentRow {
+            name: a.name,
+            replies: a.replies,
+            sessions: a.sessions,
+            closed: a.closed,
+            avg_response: a.avg_response.map(format_minutes).unwrap_or_else(|| "—".into()),
+            avg_first_response: a.avg_first_response.map(format_minutes).unwrap_or_else(|| "—".into()),
+            avg_rating: a.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into()),
+        })
+        .collect()
+}
+
+/// The API counts hours in UTC; readers think in their own zone. The shift is
+/// the zone's offset in the middle of the period (a DST change inside the
+/// period moves at most one hour of one day).
+fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
+    let middle = period.start + (period.end - period.start) / 2;
+    let offset_hours = period.tz.offset_from_utc_datetime(&middle.naive_utc()).fix().local_minus_utc() / 3600;
+    let mut cells = [[0u64; 24]; 7];
+    for cell in &data.hourly {
+        if !(1..=7).contains(&cell.weekday) || cell.hour > 23 {
+            continue;
+        }
+        let utc_hour_of_week = (cell.weekday as i32 - 1) * 24 + cell.hour as i32;
+        let local = (utc_hour_of_week + offset_hours).rem_euclid(168);
+        cells[(local / 24) as usize][(local % 24) as usize] += cell.count;
+    }
+    let (mut max, mut busiest) = (0, (0, 0));
+    for (d, row) in cells.iter().enumerate() {
+        for (h, &v) in row.iter().enumerate() {
+            if v > max {
+                max = v;
+                busiest = (d, h);
+            }
+        }
+    }
+    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    Heatmap {
+        cells,
+        max,
+        busiest: if max == 0 {
+            "no messages".into()
+        } else {
+            format!("{} {:02}:00–{:02}:00", DAYS[busiest.0], busiest.1, (busiest.1 + 1) % 24)
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::{AnalyticsSource, DemoData, HourCell, Window};
+    use crate::period::PeriodRequest;
+    use chrono_tz::{America::New_York, Europe::Berlin};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    async fn demo_report(period: &Period) -> Report {
+        let demo = DemoData::default();
+        let window = |p: &Period| Window { start: p.start, end: p.end, interval: Interval::for_days(p.day_count()) };
+        let cur = demo.fetch(window(period)).await.unwrap();
+        let prev = demo.fetch(window(&period.previous())).await.unwrap();
+        Report::build(period, &cur, &prev, "acct", "demo", at("2026-11-25T08:00:00Z"))
+    }
+
+    #[tokio::test]
+    async fn a_weekly_report_has_seven_rows_that_add_up_to_the_kpis() {
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let report = demo_report(&period).await;
+        assert_eq!(report.rows.len(), 7);
+        assert_eq!(report.rows[0].label, "Mon 16 Nov");
+        let sessions: u64 = report.rows.iter().map(|r| r.sessions).sum();
+        assert_eq!(Some(sessions as f64), report.kpis[0].value);
+        assert_eq!(report.meta.title, "Weekly report · 16–22 Nov 2026");
+        assert_eq!(report.intents.len(), TOP_INTENTS);
+        assert!(report.ratings.quotes.len() >= 3);
+    }
+
+    #[test]
+    fn utc_aligned_buckets_land_on_the_local_day_they_overlap_most() {
+        let period = Period::resolve(PeriodRequest::Weekly, New_York, at("2026-11-25T08:00:00Z")).unwrap();
+        // New York days start at 05:00 UTC; a bucket labelled 00:00 UTC of the 17th covers
+        // 19:00 on the 16th to 19:00 on the 17th local: mostly the 17th, row 1.
+        let start = "2026-11-17T00:00:00".parse().unwrap();
+        assert_eq!(row_index(start, &period, Interval::Day, 7), Some(1));
+        let aligned = "2026-11-16T05:00:00".parse().unwrap();
+        assert_eq!(row_index(aligned, &period, Interval::Day, 7), Some(0));
+        let outside = "2026-11-24T00:00:00".parse().unwrap();
+        assert_eq!(row_index(outside, &period, Interval::Day, 7), None);
+    }
+
+    #[test]
+    fn missing_buckets_are_zero_rows_not_missing_rows() {
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let data = Dataset {
+            sessions: vec![Bucket { start: "2026-11-17T00:00:00".parse().unwrap(), count: 9 }],
+            ..Dataset::default()
+        };
+        let report = Report::build(&period, &data, &Dataset::default(), "a", "test", Utc::now());
+        let sessions: Vec<u64> = report.rows.iter().map(|r| r.sessions).collect();
+        assert_eq!(sessions, [0, 9, 0, 0, 0, 0, 0]);
+        assert_eq!(report.kpis.iter().find(|k| k.key == "avg_rating").unwrap().display, "—");
+    }
+
+    #[test]
+    fn the_week_grid_is_shifted_into_the_report_zone() {
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let data = Dataset {
+            hourly: vec![
+                HourCell { weekday: 1, hour: 9, count: 5 },
+                HourCell { weekday: 7, hour: 23, count: 2 },
+            ],
+            ..Dataset::default()
+        };
+        let map = heatmap(&period, &data);
+        // Berlin is UTC+1 in November: Monday 09 UTC is Monday 10 local; Sunday 23 UTC wraps to Monday 00.
+        assert_eq!(map.cells[0][10], 5);
+        assert_eq!(map.cells[0][0], 2);
+        assert_eq!(map.busiest, "Monday 10:00–11:00");
+    }
+}
