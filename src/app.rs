@@ -4,7 +4,9 @@
 use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Window};
 use crate::cli::{CheckArgs, ReportArgs};
 use crate::config::Config;
-use crate::deliver::{DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError};
+use crate::deliver::{
+    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError,
+};
 use crate::pipeline::{Outcome, Pipeline, ReportRequest, RunError, Sender};
 use crate::render::email::Recipients;
 use crate::render::{RenderError, Renderer};
@@ -44,7 +46,12 @@ impl ReportStore for Store {
         }
     }
 
-    async fn put_if_absent(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+    async fn put_if_absent(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
         match self {
             Store::Dir(s) => s.put_if_absent(key, content_type, bytes).await,
         }
@@ -101,7 +108,10 @@ pub fn build(config: &Config, out: &Path) -> Result<App, RenderError> {
         mailer,
         renderer: Renderer::new()?,
         sender: Sender {
-            from: config.sender.clone().unwrap_or_else(|| LOCAL_SENDER.to_string()),
+            from: config
+                .sender
+                .clone()
+                .unwrap_or_else(|| LOCAL_SENDER.to_string()),
             reply_to: config.reply_to.clone(),
         },
         account: config.account().to_string(),
@@ -115,7 +125,10 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
     };
     let mut recipients = config.recipients.clone();
     if let Some(list) = &args.recipients {
-        recipients = Recipients { to: list.0.clone(), ..recipients };
+        recipients = Recipients {
+            to: list.0.clone(),
+            ..recipients
+        };
     }
     if recipients.is_empty() && matches!(app.mailer, Outbox::Eml(_)) {
         recipients.to.push(LOCAL_RECIPIENT.to_string());
@@ -141,7 +154,11 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
 fn print_outcome(outcome: &Outcome) {
     println!("{}", outcome.title);
     if !outcome.keys.is_empty() {
-        println!("  archived {} files at {}", outcome.keys.len(), outcome.location);
+        println!(
+            "  archived {} files at {}",
+            outcome.keys.len(),
+            outcome.location
+        );
     }
     println!("  {}", outcome.delivery);
 }

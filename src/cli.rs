@@ -92,7 +92,9 @@ fn zone(s: &str) -> Result<Tz, String> {
 }
 
 fn recipients(s: &str) -> Result<Recipients, String> {
-    parse_addresses("--recipients", s).map(Recipients).map_err(|e| e.to_string())
+    parse_addresses("--recipients", s)
+        .map(Recipients)
+        .map_err(|e| e.to_string())
 }
 
 impl ReportArgs {
@@ -118,8 +120,20 @@ mod tests {
     #[test]
     fn a_custom_range_needs_both_ends_and_excludes_period() {
         assert!(Cli::try_parse_from(["m", "report", "--from", "2026-11-01"]).is_err());
-        assert!(Cli::try_parse_from(["m", "report", "--period", "weekly", "--from", "2026-11-01", "--to", "2026-11-02"]).is_err());
-        let err = Cli::try_parse_from(["m", "report", "--from", "2026-13-01", "--to", "2026-11-02"]).unwrap_err();
+        assert!(Cli::try_parse_from([
+            "m",
+            "report",
+            "--period",
+            "weekly",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02"
+        ])
+        .is_err());
+        let err =
+            Cli::try_parse_from(["m", "report", "--from", "2026-13-01", "--to", "2026-11-02"])
+                .unwrap_err();
         assert!(err.to_string().contains("--from"), "{err}");
         let err = Cli::try_parse_from(["m", "report", "--tz", "Europe/Berln"]).unwrap_err();
         assert!(err.to_string().contains("not an IANA time zone"), "{err}");

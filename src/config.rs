@@ -53,35 +53,70 @@ impl Config {
 
     /// Reads from a map, so tests need not touch the process environment.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            vars.get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
             (Some(key), Some(account_id)) => {
                 let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(ConfigError::BadUrl { name: "MOVEO_API_URL", value: url });
+                    return Err(ConfigError::BadUrl {
+                        name: "MOVEO_API_URL",
+                        value: url,
+                    });
                 }
-                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url })
+                Some(MoveoSettings {
+                    api_key: SecretString::from(key),
+                    account_id,
+                    url,
+                })
             }
-            (Some(_), None) => return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID")),
-            (None, Some(_)) => return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY")),
+            (Some(_), None) => {
+                return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID"))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY"))
+            }
             (None, None) => None,
         };
-        let sender = get("SENDER_ADDRESS").map(|a| check_address("SENDER_ADDRESS", a)).transpose()?;
-        let reply_to = get("REPLY_TO_ADDRESS").map(|a| check_address("REPLY_TO_ADDRESS", a)).transpose()?;
+        let sender = get("SENDER_ADDRESS")
+            .map(|a| check_address("SENDER_ADDRESS", a))
+            .transpose()?;
+        let reply_to = get("REPLY_TO_ADDRESS")
+            .map(|a| check_address("REPLY_TO_ADDRESS", a))
+            .transpose()?;
         let list = |name: &'static str| -> Result<Vec<String>, ConfigError> {
-            get(name).map(|v| parse_addresses(name, &v)).transpose().map(Option::unwrap_or_default)
+            get(name)
+                .map(|v| parse_addresses(name, &v))
+                .transpose()
+                .map(Option::unwrap_or_default)
         };
-        let recipients = Recipients { to: list("REPORT_RECIPIENTS")?, cc: list("REPORT_CC")?, bcc: list("REPORT_BCC")? };
+        let recipients = Recipients {
+            to: list("REPORT_RECIPIENTS")?,
+            cc: list("REPORT_CC")?,
+            bcc: list("REPORT_BCC")?,
+        };
         let timezone = match get("REPORT_TIMEZONE") {
             Some(zone) => parse_zone(&zone).map_err(ConfigError::Zone)?,
             None => chrono_tz::UTC,
         };
-        Ok(Config { moveo, bucket: get("REPORT_BUCKET"), sender, reply_to, recipients, timezone })
+        Ok(Config {
+            moveo,
+            bucket: get("REPORT_BUCKET"),
+            sender,
+            reply_to,
+            recipients,
+            timezone,
+        })
     }
 
     /// The account the report is about, used in storage keys.
     pub fn account(&self) -> &str {
-        self.moveo.as_ref().map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
+        self.moveo
+            .as_ref()
+            .map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
     }
 }
 
@@ -89,7 +124,11 @@ fn check_address(name: &'static str, value: String) -> Result<String, ConfigErro
     // SES and mail clients do the full RFC 5322 check; this catches typos and list mix-ups early.
     let ok = match value.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !value.chars().any(|c| c.is_whitespace() || c == ',' || c == '<')
+            !local.is_empty()
+                && domain.contains('.')
+                && !value
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == ',' || c == '<')
         }
         None => false,
     };
@@ -115,7 +154,10 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -128,26 +170,38 @@ mod tests {
 
     #[test]
     fn the_api_key_never_shows_in_debug_output() {
-        let config =
-            Config::from_vars(&vars(&[("MOVEO_API_KEY", "sk-very-secret"), ("MOVEO_ACCOUNT_ID", "acc-1")])).unwrap();
+        let config = Config::from_vars(&vars(&[
+            ("MOVEO_API_KEY", "sk-very-secret"),
+            ("MOVEO_ACCOUNT_ID", "acc-1"),
+        ]))
+        .unwrap();
         let printed = format!("{config:?}");
         assert!(!printed.contains("sk-very-secret"), "{printed}");
-        assert_eq!(config.moveo.unwrap().api_key.expose_secret(), "sk-very-secret");
+        assert_eq!(
+            config.moveo.unwrap().api_key.expose_secret(),
+            "sk-very-secret"
+        );
     }
 
     #[test]
     fn errors_name_the_variable() {
         let err = Config::from_vars(&vars(&[("MOVEO_API_KEY", "k")])).unwrap_err();
         assert_eq!(err.to_string(), "MOVEO_API_KEY is set but MOVEO_ACCOUNT_ID is not: set both to use the Moveo API, or neither for demo data");
-        let err = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", "a@x.com; nobody")])).unwrap_err();
-        assert!(err.to_string().starts_with("REPORT_RECIPIENTS has an invalid address 'nobody'"), "{err}");
+        let err =
+            Config::from_vars(&vars(&[("REPORT_RECIPIENTS", "a@x.com; nobody")])).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("REPORT_RECIPIENTS has an invalid address 'nobody'"),
+            "{err}"
+        );
         let err = Config::from_vars(&vars(&[("REPORT_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"), "{err}");
     }
 
     #[test]
     fn recipients_are_split_and_trimmed() {
-        let config = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", " a@x.com, b@y.org ")])).unwrap();
+        let config =
+            Config::from_vars(&vars(&[("REPORT_RECIPIENTS", " a@x.com, b@y.org ")])).unwrap();
         assert_eq!(config.recipients.to, ["a@x.com", "b@y.org"]);
     }
 }

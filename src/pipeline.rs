@@ -5,8 +5,8 @@
 
 use crate::analytics::{AnalyticsSource, FetchError, Interval, Window};
 use crate::deliver::{
-    delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest, ManifestEntry,
-    OutgoingEmail, ReportStore, StoreError,
+    delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest,
+    ManifestEntry, OutgoingEmail, ReportStore, StoreError,
 };
 use crate::period::{Period, PeriodError, PeriodRequest};
 use crate::render::email::{compose, EmailParts, Recipients};
@@ -67,7 +67,10 @@ impl RunError {
     pub fn error_type(&self) -> &'static str {
         match self {
             RunError::Period(_) => "InvalidRequest",
-            RunError::Fetch { source: FetchError::Unauthorized { .. }, .. } => "MoveoUnauthorized",
+            RunError::Fetch {
+                source: FetchError::Unauthorized { .. },
+                ..
+            } => "MoveoUnauthorized",
             RunError::Fetch { .. } if self.is_retryable() => "MoveoUnavailable",
             RunError::Fetch { .. } => "MoveoQueryFailed",
             RunError::Render(_) => "RenderFailed",
@@ -120,11 +123,19 @@ pub struct Pipeline<S, R, M> {
 }
 
 fn window(period: &Period) -> Window {
-    Window { start: period.start, end: period.end, interval: Interval::for_days(period.day_count()) }
+    Window {
+        start: period.start,
+        end: period.end,
+        interval: Interval::for_days(period.day_count()),
+    }
 }
 
 /// Times a phase and gives it a tracing span, so one log line per step says where time went.
-async fn phase<T, F: std::future::Future<Output = T>>(name: &'static str, slot: &mut Duration, f: F) -> T {
+async fn phase<T, F: std::future::Future<Output = T>>(
+    name: &'static str,
+    slot: &mut Duration,
+    f: F,
+) -> T {
     let started = Instant::now();
     let out = f.instrument(info_span!("phase", name)).await;
     *slot = started.elapsed();
@@ -144,7 +155,12 @@ fn timed<T>(name: &'static str, slot: &mut Duration, f: impl FnOnce() -> T) -> T
 impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
     /// The storage prefix of a period's report: `reports/{account}/{kind}/{start}_{end}`.
     pub fn prefix(&self, period: &Period) -> String {
-        format!("reports/{}/{}/{}", self.account, period.kind.as_str(), period.slug())
+        format!(
+            "reports/{}/{}/{}",
+            self.account,
+            period.kind.as_str(),
+            period.slug()
+        )
     }
 
     pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
@@ -163,13 +179,26 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         }
 
         let (current, before) = phase("fetch", &mut t.fetch, async {
-            tokio::try_join!(self.source.fetch(window(&period)), self.source.fetch(window(&previous)))
+            tokio::try_join!(
+                self.source.fetch(window(&period)),
+                self.source.fetch(window(&previous))
+            )
         })
         .await
-        .map_err(|source| RunError::Fetch { period: period.to_string(), source })?;
+        .map_err(|source| RunError::Fetch {
+            period: period.to_string(),
+            source,
+        })?;
 
         let report = timed("model", &mut t.model, || {
-            Report::build(&period, &current, &before, &self.account, self.source.name(), Utc::now())
+            Report::build(
+                &period,
+                &current,
+                &before,
+                &self.account,
+                self.source.name(),
+                Utc::now(),
+            )
         });
         let charts = timed("charts", &mut t.charts, || self.renderer.charts(&report))?;
         let (email_html, email_text, report_html) =
@@ -199,24 +228,55 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         .map_err(RenderError::from)?;
 
         let mut artifacts = vec![
-            Artifact::new("report.html", "text/html; charset=utf-8", report_html.into_bytes()),
+            Artifact::new(
+                "report.html",
+                "text/html; charset=utf-8",
+                report_html.into_bytes(),
+            ),
             Artifact::new("report.pdf", "application/pdf", pdf),
-            Artifact::new("email.html", "text/html; charset=utf-8", email_html.into_bytes()),
-            Artifact::new("email.txt", "text/plain; charset=utf-8", email_text.into_bytes()),
+            Artifact::new(
+                "email.html",
+                "text/html; charset=utf-8",
+                email_html.into_bytes(),
+            ),
+            Artifact::new(
+                "email.txt",
+                "text/plain; charset=utf-8",
+                email_text.into_bytes(),
+            ),
             Artifact::new("email.eml", "message/rfc822", raw.clone()),
             Artifact::new("data.csv", "text/csv; charset=utf-8", csv),
         ];
-        artifacts.extend(charts.into_iter().map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)));
+        artifacts.extend(
+            charts
+                .into_iter()
+                .map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)),
+        );
 
-        let keys = phase("archive", &mut t.archive, self.archive(&period, &prefix, request, artifacts)).await?;
+        let keys = phase(
+            "archive",
+            &mut t.archive,
+            self.archive(&period, &prefix, request, artifacts),
+        )
+        .await?;
 
         let delivery = if request.dry_run {
             Delivery::DryRun
         } else if request.recipients.is_empty() {
             Delivery::NoRecipients
         } else {
-            let email = OutgoingEmail { from: &self.sender.from, recipients: &request.recipients, raw: &raw, slug: &period.slug() };
-            phase("mail", &mut t.mail, self.send_once(&record_key, &prefix, request, &email)).await?
+            let email = OutgoingEmail {
+                from: &self.sender.from,
+                recipients: &request.recipients,
+                raw: &raw,
+                slug: &period.slug(),
+            };
+            phase(
+                "mail",
+                &mut t.mail,
+                self.send_once(&record_key, &prefix, request, &email),
+            )
+            .await?
         };
         info!(%delivery, "report done");
         Ok(Outcome {
@@ -230,17 +290,24 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         })
     }
 
-    async fn already_delivered(&self, record_key: &str) -> Result<Option<DeliveryRecord>, StoreError> {
-        let Some(bytes) = self.store.get(record_key).await? else { return Ok(None) };
+    async fn already_delivered(
+        &self,
+        record_key: &str,
+    ) -> Result<Option<DeliveryRecord>, StoreError> {
+        let Some(bytes) = self.store.get(record_key).await? else {
+            return Ok(None);
+        };
         // An unreadable record still proves a claim was made; never send on doubt.
-        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| DeliveryRecord {
-            status: "unknown".into(),
-            recipients: vec![],
-            claimed_at: Utc::now(),
-            sent_at: None,
-            message_id: None,
-            request_id: String::new(),
-            resend: false,
+        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            DeliveryRecord {
+                status: "unknown".into(),
+                recipients: vec![],
+                claimed_at: Utc::now(),
+                sent_at: None,
+                message_id: None,
+                request_id: String::new(),
+                resend: false,
+            }
         })))
     }
 
@@ -279,7 +346,9 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let mut entries = Vec::with_capacity(artifacts.len());
         for artifact in &artifacts {
             let key = format!("{prefix}/{}", artifact.name);
-            self.store.put(&key, artifact.content_type, &artifact.bytes).await?;
+            self.store
+                .put(&key, artifact.content_type, &artifact.bytes)
+                .await?;
             entries.push(ManifestEntry {
                 key,
                 content_type: artifact.content_type.to_string(),
@@ -301,7 +370,9 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         let manifest_key = format!("{prefix}/manifest.json");
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
-        self.store.put(&manifest_key, "application/json", &json).await?;
+        self.store
+            .put(&manifest_key, "application/json", &json)
+            .await?;
         let mut keys: Vec<String> = manifest.artifacts.into_iter().map(|e| e.key).collect();
         keys.push(manifest_key);
         Ok(keys)
@@ -329,12 +400,20 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         // A resend keeps the original record and leaves one of its own beside it.
         let key = if request.resend {
-            record_key.replace(".json", &format!("-resend-{}.json", claimed_at.format("%Y%m%dT%H%M%S%.3fZ")))
+            record_key.replace(
+                ".json",
+                &format!("-resend-{}.json", claimed_at.format("%Y%m%dT%H%M%S%.3fZ")),
+            )
         } else {
             record_key.to_string()
         };
-        let json = |r: &DeliveryRecord| serde_json::to_vec_pretty(r).expect("a record always serialises");
-        if !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+        let json =
+            |r: &DeliveryRecord| serde_json::to_vec_pretty(r).expect("a record always serialises");
+        if !self
+            .store
+            .put_if_absent(&key, "application/json", &json(&record))
+            .await?
+        {
             let delivered = self.already_delivered(&key).await?.unwrap_or(record);
             return Ok(Delivery::AlreadyDelivered {
                 at: delivered.sent_at,
@@ -348,16 +427,26 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
                 if let Err(e) = self.store.delete(&key).await {
                     tracing::error!(error = %e, key, "could not release the delivery claim after a failed send");
                 }
-                return Err(RunError::Mail { source, archived: self.store.locate(prefix) });
+                return Err(RunError::Mail {
+                    source,
+                    archived: self.store.locate(prefix),
+                });
             }
         };
         record.status = "sent".into();
         record.sent_at = Some(Utc::now());
         record.message_id = Some(message_id.clone());
         // The mail is out; failing to record it must not make the run look failed and retried.
-        if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
+        if let Err(e) = self
+            .store
+            .put(&key, "application/json", &json(&record))
+            .await
+        {
             tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
         }
-        Ok(Delivery::Sent { message_id, resend: request.resend })
+        Ok(Delivery::Sent {
+            message_id,
+            resend: request.resend,
+        })
     }
 }

@@ -6,8 +6,8 @@
 //! upward trend, a long tail of intents and feedback in several scripts.
 
 use super::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, FetchError, Feedback, HourCell, IntentCount,
-    OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Window,
+    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell,
+    IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Window,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
 
@@ -34,23 +34,37 @@ const INTENTS: &[&str] = &[
     "subscription_pause",
 ];
 
-const AGENTS: &[&str] = &["Maria Papadopoulou", "Jonas Weber", "Aisha Khan", "Lucas Martin", "Sofia Rossi"];
+const AGENTS: &[&str] = &[
+    "Maria Papadopoulou",
+    "Jonas Weber",
+    "Aisha Khan",
+    "Lucas Martin",
+    "Sofia Rossi",
+];
 
-const FEEDBACK: &[&str] = &[
+/// Feedback texts by mood, so a quote matches its stars.
+const PRAISE: &[&str] = &[
     "Quick and helpful, thanks!",
     "The bot understood me right away.",
-    "Took forever to reach a human 😤",
     "Super hilfreich, danke! 👍",
     "Очень быстро ответили, спасибо",
     "Η απάντηση ήταν γρήγορη και σωστή",
     "ممتاز، شكرا على المساعدة",
     "שירות מעולה, תודה רבה",
-    "Could not change my address, had to call.",
     "Great experience 🚀 will use again",
-    "The refund answer was outdated.",
     "Muy amable, resolvió mi problema",
-    "I asked twice and got the same useless link.",
     "Fast answer about my parcel 📦",
+];
+const COMPLAINTS: &[&str] = &[
+    "Took forever to reach a human 😤",
+    "Could not change my address, had to call.",
+    "The refund answer was outdated.",
+    "I asked twice and got the same useless link.",
+    "Die Antwort passte nicht zu meiner Frage.",
+];
+const MIXED: &[&str] = &[
+    "It was okay, but the agent had to step in.",
+    "Fine in the end, a bit slow 🙂",
 ];
 
 /// Built-in, deterministic analytics for a realistic support desk.
@@ -64,7 +78,10 @@ pub struct DemoData {
 
 impl Default for DemoData {
     fn default() -> Self {
-        DemoData { intents: INTENTS.len(), ratings_per_day: 24.0 }
+        DemoData {
+            intents: INTENTS.len(),
+            ratings_per_day: 24.0,
+        }
     }
 }
 
@@ -118,21 +135,35 @@ impl DemoData {
         let per_bucket = |f: &dyn Fn(NaiveDateTime) -> f64| -> Vec<f64> {
             starts
                 .iter()
-                .map(|&s| (0..days_per_bucket).map(|d| f(s + Duration::days(d as i64))).sum())
+                .map(|&s| {
+                    (0..days_per_bucket)
+                        .map(|d| f(s + Duration::days(d as i64)))
+                        .sum()
+                })
                 .collect()
         };
 
         let sessions = per_bucket(&|t| self.sessions_on(t));
-        let users = per_bucket(&|t| self.sessions_on(t) * (0.78 + 0.06 * unit(salted(day_number(t), 2))));
-        let messages = per_bucket(&|t| self.sessions_on(t) * (4.1 + 0.8 * unit(salted(day_number(t), 3))));
-        let handovers = per_bucket(&|t| self.sessions_on(t) * (0.16 + 0.05 * unit(salted(day_number(t), 4))));
+        let users =
+            per_bucket(&|t| self.sessions_on(t) * (0.78 + 0.06 * unit(salted(day_number(t), 2))));
+        let messages =
+            per_bucket(&|t| self.sessions_on(t) * (4.1 + 0.8 * unit(salted(day_number(t), 3))));
+        let handovers =
+            per_bucket(&|t| self.sessions_on(t) * (0.16 + 0.05 * unit(salted(day_number(t), 4))));
         let ratings = per_bucket(&|t| {
             let rhythm = if is_weekend(t) { 0.6 } else { 1.0 };
             self.ratings_per_day * rhythm * (0.8 + 0.4 * unit(salted(day_number(t), 5)))
         });
 
         let series = |values: &[f64]| -> Vec<Bucket> {
-            starts.iter().zip(values).map(|(&start, &v)| Bucket { start, count: v.round() as u64 }).collect()
+            starts
+                .iter()
+                .zip(values)
+                .map(|(&start, &v)| Bucket {
+                    start,
+                    count: v.round() as u64,
+                })
+                .collect()
         };
         let total = |values: &[f64]| values.iter().map(|v| v.round() as u64).sum::<u64>();
 
@@ -144,7 +175,11 @@ impl DemoData {
             .zip(&handovers)
             .map(|(&start, &h)| {
                 let open = (h * 0.07 * unit(salted(day_number(start), 6))).round() as u64;
-                OpenClosedBucket { start, open, closed: (h.round() as u64).saturating_sub(open) }
+                OpenClosedBucket {
+                    start,
+                    open,
+                    closed: (h.round() as u64).saturating_sub(open),
+                }
             })
             .collect();
 
@@ -181,16 +216,28 @@ impl DemoData {
                     sum += rating as u64;
                     above += u64::from(rating > 3);
                     let with_text = unit((base + i) ^ 0xFEED) < 0.35;
+                    let pool = match rating {
+                        1 | 2 => COMPLAINTS,
+                        3 => MIXED,
+                        _ => PRAISE,
+                    };
                     feedback.push(Feedback {
                         rating,
                         text: with_text.then(|| {
-                            FEEDBACK[(unit((base + i) ^ 0xBEEF) * FEEDBACK.len() as f64) as usize].to_string()
+                            pool[(unit((base + i) ^ 0xBEEF) * pool.len() as f64) as usize]
+                                .to_string()
                         }),
-                        agent_name: (rating <= 3)
-                            .then(|| AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()),
+                        agent_name: (rating <= 3).then(|| {
+                            AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()
+                        }),
                     });
                 }
-                RatingBucket { start, avg: (n > 0).then(|| sum as f64 / n as f64), count: n, above_3: above }
+                RatingBucket {
+                    start,
+                    avg: (n > 0).then(|| sum as f64 / n as f64),
+                    count: n,
+                    above_3: above,
+                }
             })
             .collect();
 
@@ -201,7 +248,10 @@ impl DemoData {
                 // Zipf-like long tail, with each intent drifting a little per window.
                 let share = 0.22 / (i as f64 + 1.0).powf(0.9);
                 let drift = 0.85 + 0.3 * unit(window_key.wrapping_mul(31) ^ i as u64);
-                IntentCount { intent: name, count: (messages_total as f64 * share * drift).round() as u64 }
+                IntentCount {
+                    intent: name,
+                    count: (messages_total as f64 * share * drift).round() as u64,
+                }
             })
             .collect();
         top_intents.sort_by(|a, b| b.count.cmp(&a.count).then(a.intent.cmp(&b.intent)));
@@ -294,16 +344,20 @@ fn average_times(buckets: &[ResponseTimeBucket]) -> ResponseTimes {
 fn hourly_cells(messages_total: u64) -> Vec<HourCell> {
     let weight = |weekday: u8, hour: u8| -> f64 {
         let h = hour as f64;
-        let office = (-((h - 11.0) / 3.2).powi(2)).exp() + 0.7 * (-((h - 16.0) / 2.5).powi(2)).exp();
+        let office =
+            (-((h - 11.0) / 3.2).powi(2)).exp() + 0.7 * (-((h - 16.0) / 2.5).powi(2)).exp();
         let evening = 0.25 * (-((h - 20.5) / 2.0).powi(2)).exp();
         let night = if (1..=5).contains(&hour) { 0.01 } else { 0.04 };
-        if weekday >= 6 {
-            0.45 * (office * 0.5 + evening * 1.6 + night)
-        } else {
-            office + evening + night
+        // Mondays are busiest, Fridays taper off, weekends are mostly evenings.
+        const WEEKDAY: [f64; 5] = [1.12, 1.03, 1.0, 0.96, 0.84];
+        match WEEKDAY.get(weekday as usize - 1) {
+            Some(w) => w * (office + evening + night),
+            None => 0.45 * (office * 0.5 + evening * 1.6 + night),
         }
     };
-    let sum: f64 = (1..=7u8).flat_map(|d| (0..24u8).map(move |h| weight(d, h))).sum();
+    let sum: f64 = (1..=7u8)
+        .flat_map(|d| (0..24u8).map(move |h| weight(d, h)))
+        .sum();
     (1..=7u8)
         .flat_map(|weekday| (0..24u8).map(move |hour| (weekday, hour)))
         .map(|(weekday, hour)| HourCell {
@@ -322,14 +376,23 @@ mod tests {
     use chrono::TimeZone;
 
     fn window(from: (i32, u32, u32), days: i64) -> Window {
-        let start = Utc.with_ymd_and_hms(from.0, from.1, from.2, 0, 0, 0).unwrap();
-        Window { start, end: start + Duration::days(days), interval: Interval::Day }
+        let start = Utc
+            .with_ymd_and_hms(from.0, from.1, from.2, 0, 0, 0)
+            .unwrap();
+        Window {
+            start,
+            end: start + Duration::days(days),
+            interval: Interval::Day,
+        }
     }
 
     #[test]
     fn the_same_window_gives_the_same_numbers() {
         let demo = DemoData::default();
-        assert_eq!(demo.dataset(window((2026, 11, 16), 7)), demo.dataset(window((2026, 11, 16), 7)));
+        assert_eq!(
+            demo.dataset(window((2026, 11, 16), 7)),
+            demo.dataset(window((2026, 11, 16), 7))
+        );
     }
 
     #[test]
@@ -338,7 +401,10 @@ mod tests {
         let monday = data.sessions[0].count;
         let sunday = data.sessions[6].count;
         assert!(sunday * 3 < monday * 2, "monday {monday}, sunday {sunday}");
-        assert_eq!(data.sessions_total, data.sessions.iter().map(|b| b.count).sum::<u64>());
+        assert_eq!(
+            data.sessions_total,
+            data.sessions.iter().map(|b| b.count).sum::<u64>()
+        );
     }
 
     #[test]

@@ -155,17 +155,28 @@ pub enum FetchError {
     #[error("{operation}: Moveo is still rate limiting (HTTP 429) after {attempts} attempts")]
     RateLimited { operation: String, attempts: u32 },
     #[error("{operation}: Moveo is unavailable after {attempts} attempts: {detail}")]
-    Unavailable { operation: String, attempts: u32, detail: String },
+    Unavailable {
+        operation: String,
+        attempts: u32,
+        detail: String,
+    },
     #[error("{operation}: Moveo answered with an error: {message}")]
     Query { operation: String, message: String },
     #[error("{operation}: unexpected response at `{field}`: {detail}")]
-    Shape { operation: String, field: String, detail: String },
+    Shape {
+        operation: String,
+        field: String,
+        detail: String,
+    },
 }
 
 impl FetchError {
     /// Whether trying the whole run again later can succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, FetchError::RateLimited { .. } | FetchError::Unavailable { .. })
+        matches!(
+            self,
+            FetchError::RateLimited { .. } | FetchError::Unavailable { .. }
+        )
     }
 }
 

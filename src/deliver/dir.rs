@@ -18,7 +18,10 @@ impl DirStore {
     fn path(&self, key: &str) -> Result<PathBuf, StoreError> {
         // Keys are built by us, but a key must never climb out of the root.
         if key.split('/').any(|part| part == ".." || part.is_empty()) || key.starts_with('/') {
-            return Err(StoreError::Rejected { action: format!("writing {key}"), detail: "invalid key".into() });
+            return Err(StoreError::Rejected {
+                action: format!("writing {key}"),
+                detail: "invalid key".into(),
+            });
         }
         Ok(self.root.join(key))
     }
@@ -26,7 +29,9 @@ impl DirStore {
     async fn prepare(&self, key: &str) -> Result<PathBuf, StoreError> {
         let path = self.path(key)?;
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(|e| fail("creating", parent, e))?;
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| fail("creating", parent, e))?;
         }
         Ok(path)
     }
@@ -35,8 +40,14 @@ impl DirStore {
 fn fail(action: &str, path: &Path, e: std::io::Error) -> StoreError {
     let action = format!("{action} {}", path.display());
     match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::InvalidInput => StoreError::Rejected { action, detail: e.to_string() },
-        _ => StoreError::Unavailable { action, detail: e.to_string() },
+        ErrorKind::PermissionDenied | ErrorKind::InvalidInput => StoreError::Rejected {
+            action,
+            detail: e.to_string(),
+        },
+        _ => StoreError::Unavailable {
+            action,
+            detail: e.to_string(),
+        },
     }
 }
 
@@ -45,20 +56,35 @@ impl ReportStore for DirStore {
         let path = self.prepare(key).await?;
         // Write aside, then rename: a reader never sees half a file.
         let tmp = path.with_extension("partial");
-        tokio::fs::write(&tmp, bytes).await.map_err(|e| fail("writing", &tmp, e))?;
-        tokio::fs::rename(&tmp, &path).await.map_err(|e| fail("writing", &path, e))
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(|e| fail("writing", &tmp, e))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| fail("writing", &path, e))
     }
 
-    async fn put_if_absent(&self, key: &str, _content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+    async fn put_if_absent(
+        &self,
+        key: &str,
+        _content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
         use tokio::io::AsyncWriteExt;
         let path = self.prepare(key).await?;
-        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await;
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await;
         let mut file = match file {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
             Err(e) => return Err(fail("creating", &path, e)),
         };
-        file.write_all(bytes).await.map_err(|e| fail("writing", &path, e))?;
+        file.write_all(bytes)
+            .await
+            .map_err(|e| fail("writing", &path, e))?;
         file.flush().await.map_err(|e| fail("writing", &path, e))?;
         Ok(true)
     }
@@ -93,8 +119,14 @@ mod tests {
     async fn put_if_absent_wins_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = DirStore::new(dir.path());
-        assert!(store.put_if_absent("a/b.json", "application/json", b"1").await.unwrap());
-        assert!(!store.put_if_absent("a/b.json", "application/json", b"2").await.unwrap());
+        assert!(store
+            .put_if_absent("a/b.json", "application/json", b"1")
+            .await
+            .unwrap());
+        assert!(!store
+            .put_if_absent("a/b.json", "application/json", b"2")
+            .await
+            .unwrap());
         assert_eq!(store.get("a/b.json").await.unwrap().unwrap(), b"1");
         store.delete("a/b.json").await.unwrap();
         assert_eq!(store.get("a/b.json").await.unwrap(), None);

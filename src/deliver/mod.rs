@@ -36,7 +36,12 @@ impl StoreError {
 /// Where artefacts and delivery records live: a folder locally, S3 in production.
 pub trait ReportStore: Send + Sync {
     /// Writes `bytes` at `key`, replacing what was there.
-    fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Writes `bytes` at `key` only if nothing is there yet, atomically.
     /// `Ok(false)` means another writer got there first.
@@ -84,7 +89,10 @@ pub struct OutgoingEmail<'a> {
 /// Sends mail: an `.eml` folder locally, SES in production.
 pub trait Mailer: Send + Sync {
     /// Sends the message; returns the transport's message id.
-    fn send(&self, email: &OutgoingEmail<'_>) -> impl Future<Output = Result<String, MailError>> + Send;
+    fn send(
+        &self,
+        email: &OutgoingEmail<'_>,
+    ) -> impl Future<Output = Result<String, MailError>> + Send;
 
     /// A short name for logs ("ses", "eml").
     fn name(&self) -> &'static str;
@@ -100,7 +108,11 @@ pub struct Artifact {
 
 impl Artifact {
     pub fn new(name: impl Into<String>, content_type: &'static str, bytes: Vec<u8>) -> Artifact {
-        Artifact { name: name.into(), content_type, bytes }
+        Artifact {
+            name: name.into(),
+            content_type,
+            bytes,
+        }
     }
 }
 
@@ -146,8 +158,15 @@ pub struct DeliveryRecord {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Delivery {
-    Sent { message_id: String, resend: bool },
-    AlreadyDelivered { at: Option<DateTime<Utc>>, message_id: Option<String>, record: String },
+    Sent {
+        message_id: String,
+        resend: bool,
+    },
+    AlreadyDelivered {
+        at: Option<DateTime<Utc>>,
+        message_id: Option<String>,
+        record: String,
+    },
     DryRun,
     NoRecipients,
 }
@@ -172,7 +191,10 @@ impl std::fmt::Display for Delivery {
 /// The record key for a report and a set of recipients: the same people get a
 /// report once, a different list is a different delivery.
 pub fn delivery_key(prefix: &str, recipients: &Recipients) -> String {
-    let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
+    let mut all: Vec<String> = recipients
+        .all()
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
     all.sort();
     all.dedup();
     let digest = sha256_hex(all.join(",").as_bytes());

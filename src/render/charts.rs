@@ -126,19 +126,35 @@ fn draw(
     height: u32,
     paint: impl FnOnce(&Area) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<Chart, ChartError> {
-    let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
+    let fail = |e: &dyn std::fmt::Display| ChartError {
+        chart: name,
+        detail: e.to_string(),
+    };
     let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&e))?;
         let area = root
-            .titled(title, (CHART_FAMILY, TITLE_SIZE).into_font().style(FontStyle::Bold).color(&INK))
+            .titled(
+                title,
+                (CHART_FAMILY, TITLE_SIZE)
+                    .into_font()
+                    .style(FontStyle::Bold)
+                    .color(&INK),
+            )
             .map_err(|e| fail(&e))?;
         paint(&area).map_err(|e| fail(&e))?;
         root.present().map_err(|e| fail(&e))?;
     }
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
-    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height })
+    Ok(Chart {
+        name,
+        title,
+        alt: String::new(),
+        png,
+        width: WIDTH,
+        height,
+    })
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -165,7 +181,10 @@ fn x_label(rows: &[Row], x: f64) -> String {
         return String::new();
     }
     let step = rows.len().div_ceil(MAX_X_LABELS).max(1);
-    rows.get(i as usize).filter(|_| i as usize % step == 0).map(|r| r.short_label.clone()).unwrap_or_default()
+    rows.get(i as usize)
+        .filter(|_| (i as usize).is_multiple_of(step))
+        .map(|r| r.short_label.clone())
+        .unwrap_or_default()
 }
 
 fn nice_max(max: f64) -> f64 {
@@ -183,17 +202,21 @@ fn line_chart(
     series: &[(&str, RGBColor, Vec<Option<f64>>)],
     y_format: &dyn Fn(&f64) -> String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
+    let max = series
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().flatten())
+        .fold(0.0f64, |a, &b| a.max(b));
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
         .x_label_area_size(56)
         .y_label_area_size(110)
-        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max))?;
+        // Headroom above the data keeps the legend clear of the lines.
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max) * 1.25)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.6))
         .x_labels(rows.len().min(40))
@@ -204,18 +227,27 @@ fn line_chart(
         .axis_desc_style(label_font())
         .draw()?;
     for (name, color, values) in series {
-        let points: Vec<(f64, f64)> =
-            values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
+        let points: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
         let color = *color;
         chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(LINE_WIDTH)))?
+            .draw_series(LineSeries::new(
+                points.clone(),
+                color.stroke_width(LINE_WIDTH),
+            ))?
             .label(*name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH))
+            });
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, color.filled())))?;
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(SeriesLabelPosition::UpperRight)
+        .legend_area_size(44)
         .background_style(WHITE.mix(0.9))
         .border_style(GRID)
         .label_font(label_font())
@@ -244,9 +276,21 @@ fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::E
         rows,
         "minutes",
         &[
-            ("First response", VERMILLION, rows.iter().map(|r| r.first_response).collect()),
-            ("Average", BLUE, rows.iter().map(|r| r.avg_response).collect()),
-            ("Median", SKY, rows.iter().map(|r| r.median_response).collect()),
+            (
+                "First response",
+                VERMILLION,
+                rows.iter().map(|r| r.first_response).collect(),
+            ),
+            (
+                "Average",
+                BLUE,
+                rows.iter().map(|r| r.avg_response).collect(),
+            ),
+            (
+                "Median",
+                SKY,
+                rows.iter().map(|r| r.median_response).collect(),
+            ),
         ],
         &|y| format!("{y:.1}"),
     )
@@ -263,7 +307,7 @@ fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Er
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.6))
         .x_labels(rows.len().min(40))
@@ -275,7 +319,10 @@ fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Er
         .draw()?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let x = i as f64;
-        Rectangle::new([(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)], PURPLE.filled())
+        Rectangle::new(
+            [(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)],
+            PURPLE.filled(),
+        )
     }))?;
     Ok(())
 }
@@ -303,7 +350,7 @@ fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.6))
         .y_labels(n)
@@ -323,7 +370,11 @@ fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         Rectangle::new([(0.0, y - 0.36), (r.count as f64, y + 0.36)], BLUE.filled())
     }))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
-        Text::new(r.count_display.clone(), (r.count as f64 + max * 0.01, i as f64 - 0.25), label_font())
+        Text::new(
+            r.count_display.clone(),
+            (r.count as f64 + max * 0.01, i as f64 - 0.25),
+            label_font(),
+        )
     }))?;
     Ok(())
 }
@@ -340,7 +391,7 @@ fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.6))
         .x_labels(5)
@@ -359,17 +410,28 @@ fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         .draw()?;
     chart.draw_series(dist.iter().map(|&(r, n, _)| {
         let x = r as f64;
-        Rectangle::new([(x - 0.32, 0.0), (x + 0.32, n as f64)], colors[r as usize - 1].filled())
+        Rectangle::new(
+            [(x - 0.32, 0.0), (x + 0.32, n as f64)],
+            colors[r as usize - 1].filled(),
+        )
     }))?;
     chart.draw_series(dist.iter().map(|&(r, n, share)| {
-        Text::new(format!("{share:.0}%"), (r as f64 - 0.14, n as f64 + max * 0.05), label_font())
+        Text::new(
+            format!("{share:.0}%"),
+            (r as f64 - 0.14, n as f64 + max * 0.05),
+            label_font(),
+        )
     }))?;
     Ok(())
 }
 
 /// A sequential blue scale: light for quiet hours, dark for busy ones.
 fn heat_color(value: u64, max: u64) -> RGBColor {
-    let t = if max == 0 { 0.0 } else { (value as f64 / max as f64).sqrt() };
+    let t = if max == 0 {
+        0.0
+    } else {
+        (value as f64 / max as f64).sqrt()
+    };
     let lerp = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
     RGBColor(lerp(0xF1, 0x08), lerp(0xF5, 0x30), lerp(0xF9, 0x6B))
 }
@@ -381,17 +443,17 @@ fn heatmap(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         .margin(24)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0..24.0, 7.0..0.0)?;
+        .build_cartesian_2d(0.0..24.0, 6.5..-0.5)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .axis_style(INK.mix(0.6))
         .x_labels(13)
         .x_label_formatter(&|x| format!("{:02}h", *x as u32))
-        .y_labels(8)
+        .y_labels(7)
         .y_label_formatter(&|y: &f64| {
-            let i = (y - 0.5).round();
-            if (i + 0.5 - y).abs() < 0.01 && (0.0..7.0).contains(&i) {
+            let i = y.round();
+            if (i - y).abs() < 0.01 && (0.0..7.0).contains(&i) {
                 DAYS[i as usize].to_string()
             } else {
                 String::new()
@@ -403,7 +465,10 @@ fn heatmap(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         (0..24).map(move |h| {
             let v = map.cells[d][h];
             let (x, y) = (h as f64, d as f64);
-            Rectangle::new([(x + 0.04, y + 0.06), (x + 0.96, y + 0.94)], heat_color(v, map.max).filled())
+            Rectangle::new(
+                [(x + 0.04, y - 0.44), (x + 0.96, y + 0.44)],
+                heat_color(v, map.max).filled(),
+            )
         })
     }))?;
     Ok(())

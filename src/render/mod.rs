@@ -47,7 +47,10 @@ pub struct Renderer {
 impl Renderer {
     pub fn new() -> Result<Renderer, RenderError> {
         fonts::register_chart_fonts();
-        Ok(Renderer { templates: html::Templates::new()?, pdf: pdf::PdfEngine::new() })
+        Ok(Renderer {
+            templates: html::Templates::new()?,
+            pdf: pdf::PdfEngine::new(),
+        })
     }
 
     pub fn charts(&self, report: &Report) -> Result<Vec<Chart>, RenderError> {
@@ -55,7 +58,11 @@ impl Renderer {
     }
 
     /// Email HTML, plain text and the full HTML report.
-    pub fn html(&self, report: &Report, charts: &[Chart]) -> Result<(String, String, String), RenderError> {
+    pub fn html(
+        &self,
+        report: &Report,
+        charts: &[Chart],
+    ) -> Result<(String, String, String), RenderError> {
         Ok((
             self.templates.email_html(report, charts)?,
             self.templates.email_text(report)?,

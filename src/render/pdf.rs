@@ -11,11 +11,11 @@ use serde::Serialize;
 use std::collections::HashMap;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("../../templates/report.typ");
 
@@ -38,8 +38,10 @@ impl Default for PdfEngine {
 
 impl PdfEngine {
     pub fn new() -> PdfEngine {
-        let fonts: Vec<Font> =
-            fonts::ALL.iter().flat_map(|bytes| Font::iter(Bytes::new(*bytes))).collect();
+        let fonts: Vec<Font> = fonts::ALL
+            .iter()
+            .flat_map(|bytes| Font::iter(Bytes::new(*bytes)))
+            .collect();
         PdfEngine {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -62,20 +64,37 @@ impl PdfEngine {
         }
         let data = Data {
             report,
-            charts: charts.iter().map(|c| ChartRef { file: c.file_name(), alt: &c.alt, title: c.title }).collect(),
+            charts: charts
+                .iter()
+                .map(|c| ChartRef {
+                    file: c.file_name(),
+                    alt: &c.alt,
+                    title: c.title,
+                })
+                .collect(),
         };
         let json = serde_json::to_vec(&data).map_err(|e| PdfError(e.to_string()))?;
 
         let mut files = HashMap::new();
         files.insert(file_id("/data.json")?, Bytes::new(json));
         for chart in charts {
-            files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone()));
+            files.insert(
+                file_id(&format!("/charts/{}", chart.file_name()))?,
+                Bytes::new(chart.png.clone()),
+            );
         }
         let main = file_id("/report.typ")?;
-        let world = ReportWorld { engine: self, main: Source::new(main, TEMPLATE.to_string()), files };
+        let world = ReportWorld {
+            engine: self,
+            main: Source::new(main, TEMPLATE.to_string()),
+            files,
+        };
 
-        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| PdfError(describe(&errors)))?;
-        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| PdfError(describe(&errors)))
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|errors| PdfError(describe(&errors)))?;
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| PdfError(describe(&errors)))
     }
 }
 
@@ -88,7 +107,11 @@ fn describe(errors: &[SourceDiagnostic]) -> String {
     errors
         .iter()
         .map(|e| {
-            let hints: String = e.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            let hints: String = e
+                .hints
+                .iter()
+                .map(|h| format!(" (hint: {})", h.v))
+                .collect();
             format!("{}{hints}", e.message)
         })
         .collect::<Vec<_>>()
@@ -123,7 +146,10 @@ impl World for ReportWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.get().vpath().get_with_slash().into()))
+        self.files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.get().vpath().get_with_slash().into()))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every check of moveo-reports on a fresh machine: installs what the tests
+# need (poppler for PDF text, Python tools pinned in requirements-test.txt:
+# moto, the Moveo stand-in's graphql-core, aws-sam-cli, cargo-lambda, zig), then
+# formatting, lints, unit and integration tests, and the SAM template lint.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v pdftotext >/dev/null; then
+  echo "== installing poppler-utils (pdftotext reads the PDFs in tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
+venv=.venv
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum requirements-test.txt | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "== installing Python test tools (requirements-test.txt)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r requirements-test.txt
+  echo "$want" > "$stamp"
+fi
+export PATH="$PWD/$venv/bin:$PATH"
+# The tests start the Moveo stand-in and moto with this interpreter.
+export MOVEO_TEST_PYTHON="$PWD/$venv/bin/python"
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+echo "== cargo fmt --check"
+cargo fmt --check
+echo "== cargo clippy"
+cargo clippy --quiet --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --quiet 2>&1 | tee /tmp/moveo-reports-test.log | grep -vE '^\s*$' | grep -vE '^running|^test .* ok$' || true
+if grep -qE 'test result: FAILED|error(\[|:)' /tmp/moveo-reports-test.log; then
+  echo "cargo test failed"; exit 1
+fi
+if [ -f infra/template.yaml ]; then
+  echo "== sam validate --lint"
+  SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}" sam validate --lint
+fi
+echo "== all checks passed"

@@ -1,0 +1,5 @@
+//! Integration tests: one binary, so the crate links once. Each module starts
+//! the real parts it needs (the CLI binary, the Moveo stand-in, moto) itself.
+
+mod helpers;
+mod local_report;
