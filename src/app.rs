@@ -1,9 +1,10 @@
 //! Chooses adapters from the configuration and runs a request: the only place
 //! that knows which technology stands behind each capability.
 
-use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Window};
+use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Window};
 use crate::cli::{CheckArgs, ReportArgs};
 use crate::config::Config;
+use crate::moveo::{MoveoApi, RetryPolicy};
 use crate::deliver::{
     DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError,
 };
@@ -19,18 +20,21 @@ pub const LOCAL_SENDER: &str = "moveo-reports@example.com";
 
 pub enum Source {
     Demo(DemoData),
+    Moveo(MoveoApi),
 }
 
 impl AnalyticsSource for Source {
-    async fn fetch(&self, window: Window) -> Result<Dataset, FetchError> {
+    async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
         match self {
-            Source::Demo(s) => s.fetch(window).await,
+            Source::Demo(s) => s.fetch(window, scope).await,
+            Source::Moveo(s) => s.fetch(window, scope).await,
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
             Source::Demo(s) => s.name(),
+            Source::Moveo(s) => s.name(),
         }
     }
 }
@@ -96,10 +100,25 @@ impl Mailer for Outbox {
 
 pub type App = Pipeline<Source, Store, Outbox>;
 
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+pub fn source(config: &Config) -> Result<Source, FetchError> {
+    Ok(match &config.moveo {
+        Some(settings) => Source::Moveo(MoveoApi::new(settings, config.filters.clone(), RetryPolicy::default())?),
+        None => Source::Demo(DemoData::default()),
+    })
+}
+
 /// Builds the pipeline for this configuration; `out` is the local folder used
 /// when S3 or SES are not configured (and always for `--dry-run` archives).
-pub fn build(config: &Config, out: &Path) -> Result<App, RenderError> {
-    let source = Source::Demo(DemoData::default());
+pub fn build(config: &Config, out: &Path) -> Result<App, SetupError> {
+    let source = source(config)?;
     let store = Store::Dir(DirStore::new(out));
     let mailer = Outbox::Eml(EmlOutbox::new(out.join("outbox")));
     Ok(Pipeline {
@@ -171,11 +190,35 @@ fn fail(message: &str, retryable: bool) -> ExitCode {
     ExitCode::FAILURE
 }
 
-pub async fn check(_args: CheckArgs, config: Config) -> ExitCode {
-    if config.moveo.is_none() {
+/// Runs each Moveo query once over the last `days` days and prints one line per query.
+pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
+    let Some(settings) = &config.moveo else {
         return fail("check needs MOVEO_API_KEY and MOVEO_ACCOUNT_ID: it runs each query against your Moveo account", false);
+    };
+    let api = match MoveoApi::new(settings, config.filters.clone(), RetryPolicy::default()) {
+        Ok(api) => api,
+        Err(e) => return fail(&e.to_string(), false),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let start = crate::period::local_midnight(today - chrono::Days::new(args.days.max(1) as u64), chrono_tz::UTC);
+    let window = Window { start, end: crate::period::local_midnight(today, chrono_tz::UTC), interval: crate::analytics::Interval::Day };
+    println!("Checking {} queries against {} for account {} ({} to {}, UTC)", crate::moveo::queries::ALL.len(), settings.url, settings.account_id, start.date_naive(), today);
+    let lines = api.check(window).await;
+    let failed = lines.iter().filter(|l| l.result.is_err()).count();
+    for line in &lines {
+        let ms = line.elapsed.as_millis();
+        match &line.result {
+            Ok(rows) => println!("  ok    {:<40} {rows:>5} rows {ms:>6} ms", line.query.title),
+            Err(e) => println!("  FAIL  {:<40} {e}", line.query.title),
+        }
     }
-    fail("check is not available yet", false)
+    if failed == 0 {
+        println!("All {} queries answered.", lines.len());
+        ExitCode::SUCCESS
+    } else {
+        println!("{failed} of {} queries failed; each lives in src/moveo/queries/<name>.graphql.", lines.len());
+        ExitCode::FAILURE
+    }
 }
 
 /// Keeps `RunError` in the public surface for the Lambda handler.

@@ -4,6 +4,7 @@
 //! `SecretString`: it prints as `[REDACTED]` in every `Debug` and log line.
 
 use crate::period::{parse_zone, PeriodError};
+use crate::moveo::Filters;
 use crate::render::email::Recipients;
 use chrono_tz::Tz;
 use secrecy::SecretString;
@@ -44,6 +45,8 @@ pub struct Config {
     pub reply_to: Option<String>,
     pub recipients: Recipients,
     pub timezone: Tz,
+    /// Desk, AI agent, channel and tag filters applied to every Moveo query.
+    pub filters: Filters,
 }
 
 impl Config {
@@ -102,6 +105,18 @@ impl Config {
             Some(zone) => parse_zone(&zone).map_err(ConfigError::Zone)?,
             None => chrono_tz::UTC,
         };
+        let ids = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                .unwrap_or_default()
+        };
+        let filters = Filters {
+            desk_ids: ids("MOVEO_DESK_IDS"),
+            brain_ids: ids("MOVEO_AI_AGENT_IDS"),
+            channels: ids("MOVEO_CHANNELS"),
+            tags: ids("MOVEO_TAGS"),
+            include_test_sessions: matches!(get("MOVEO_INCLUDE_TEST_SESSIONS").as_deref(), Some("true" | "1" | "yes")),
+        };
         Ok(Config {
             moveo,
             bucket: get("REPORT_BUCKET"),
@@ -109,6 +124,7 @@ impl Config {
             reply_to,
             recipients,
             timezone,
+            filters,
         })
     }
 

@@ -3,7 +3,7 @@
 //! Generic over the three side effects, so the CLI, the Lambda handler, the
 //! tests and the benchmark run the same code and only choose adapters.
 
-use crate::analytics::{AnalyticsSource, FetchError, Interval, Window};
+use crate::analytics::{AnalyticsSource, FetchError, Interval, Scope, Window};
 use crate::deliver::{
     delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest,
     ManifestEntry, OutgoingEmail, ReportStore, StoreError,
@@ -180,8 +180,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
 
         let (current, before) = phase("fetch", &mut t.fetch, async {
             tokio::try_join!(
-                self.source.fetch(window(&period)),
-                self.source.fetch(window(&previous))
+                self.source.fetch(window(&period), Scope::Full),
+                self.source.fetch(window(&previous), Scope::Totals)
             )
         })
         .await

@@ -7,7 +7,7 @@
 
 use super::{
     AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell,
-    IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Window,
+    IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
 
@@ -86,7 +86,8 @@ impl Default for DemoData {
 }
 
 impl AnalyticsSource for DemoData {
-    async fn fetch(&self, window: Window) -> Result<Dataset, FetchError> {
+    // Demo data is cheap, so the scope is ignored and every window is complete.
+    async fn fetch(&self, window: Window, _scope: Scope) -> Result<Dataset, FetchError> {
         Ok(self.dataset(window))
     }
 

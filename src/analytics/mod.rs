@@ -53,6 +53,16 @@ pub struct Window {
     pub interval: Interval,
 }
 
+/// How much of a window to fetch. The comparison period only shows totals and
+/// rankings, so fetching its daily series would be work nobody sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything the report shows for its own period.
+    Full,
+    /// Totals, response times, ratings, handled sessions and top intents only.
+    Totals,
+}
+
 /// One bucket of a counted series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bucket {
@@ -184,7 +194,7 @@ impl FetchError {
 pub trait AnalyticsSource: Send + Sync {
     /// Everything about one window, or an error. A source never returns a
     /// partial dataset: a report with silently missing numbers is worse than none.
-    fn fetch(&self, window: Window) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
+    fn fetch(&self, window: Window, scope: Scope) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
 
     /// A short name for logs and the manifest ("demo", "moveo").
     fn name(&self) -> &'static str;

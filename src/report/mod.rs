@@ -547,7 +547,7 @@ fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::{AnalyticsSource, DemoData, HourCell, Window};
+    use crate::analytics::{AnalyticsSource, DemoData, HourCell, Scope, Window};
     use crate::period::PeriodRequest;
     use chrono_tz::{America::New_York, Europe::Berlin};
 
@@ -562,8 +562,8 @@ mod tests {
             end: p.end,
             interval: Interval::for_days(p.day_count()),
         };
-        let cur = demo.fetch(window(period)).await.unwrap();
-        let prev = demo.fetch(window(&period.previous())).await.unwrap();
+        let cur = demo.fetch(window(period), Scope::Full).await.unwrap();
+        let prev = demo.fetch(window(&period.previous()), Scope::Totals).await.unwrap();
         Report::build(
             period,
             &cur,

@@ -24,8 +24,8 @@ fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
         .build()
         .unwrap();
     let demo = DemoData::default();
-    let cur = rt.block_on(demo.fetch(window(&period))).unwrap();
-    let prev = rt.block_on(demo.fetch(window(&period.previous()))).unwrap();
+    let cur = rt.block_on(demo.fetch(window(&period), Scope::Full)).unwrap();
+    let prev = rt.block_on(demo.fetch(window(&period.previous()), Scope::Totals)).unwrap();
     Report::build(&period, &cur, &prev, "demo", "demo", Utc::now())
 }
 
@@ -264,8 +264,8 @@ struct HostileSource;
 const SCRIPT: &str = "<script>alert(1)</script>";
 
 impl AnalyticsSource for HostileSource {
-    async fn fetch(&self, window: Window) -> Result<Dataset, FetchError> {
-        let mut data = DemoData::default().fetch(window).await?;
+    async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
+        let mut data = DemoData::default().fetch(window, scope).await?;
         data.top_intents.insert(
             0,
             IntentCount {

@@ -1,0 +1,258 @@
+//! One GraphQL POST, made robust: the secret header, bounded concurrency,
+//! retries with backoff and jitter for what can pass (429, 5xx, timeouts,
+//! resets), and errors that name the operation and never the key.
+
+use super::queries::Query;
+use crate::analytics::FetchError;
+use backon::{ExponentialBuilder, Retryable};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How hard to try before giving up on a query.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: usize,
+    pub min_delay: Duration,
+    pub max_delay: Duration,
+    /// The whole budget for one query, waits included.
+    pub total: Duration,
+    /// One request's limit.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 5,
+            min_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(8),
+            total: Duration::from_secs(45),
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Most requests in flight at once. A report needs 23 queries (15 for the
+/// period, 8 for the comparison); 24 lets them all go out in one round trip.
+pub const MAX_IN_FLIGHT: usize = 24;
+
+#[derive(Clone)]
+pub struct GraphqlClient {
+    http: reqwest::Client,
+    url: String,
+    account_id: String,
+    retry: RetryPolicy,
+    permits: Arc<Semaphore>,
+}
+
+/// What one attempt ended with, before retry decisions.
+#[derive(Debug)]
+enum Attempt {
+    Transient { detail: String, retry_after: Option<Duration>, rate_limited: bool },
+    Final(FetchError),
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    data: Option<Map<String, Value>>,
+    errors: Option<Vec<GraphqlError>>,
+}
+
+#[derive(Deserialize)]
+struct GraphqlError {
+    message: String,
+}
+
+impl GraphqlClient {
+    pub fn new(url: &str, account_id: &str, api_key: &SecretString, retry: RetryPolicy) -> Result<Self, FetchError> {
+        let invalid = |what: &str| FetchError::Query {
+            operation: "(setup)".into(),
+            message: format!("{what} contains characters that cannot go in an HTTP header"),
+        };
+        let mut auth = HeaderValue::from_str(&format!("apikey {}", api_key.expose_secret()))
+            .map_err(|_| invalid("MOVEO_API_KEY"))?;
+        // Marked sensitive so it never shows in reqwest's or hyper's debug output.
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert("x-moveo-account-id", HeaderValue::from_str(account_id).map_err(|_| invalid("MOVEO_ACCOUNT_ID"))?);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(retry.timeout)
+            .connect_timeout(Duration::from_secs(5))
+            .pool_max_idle_per_host(MAX_IN_FLIGHT)
+            .user_agent(concat!("moveo-reports/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| FetchError::Unavailable { operation: "(setup)".into(), attempts: 0, detail: e.to_string() })?;
+        Ok(GraphqlClient {
+            http,
+            url: url.to_string(),
+            account_id: account_id.to_string(),
+            retry,
+            permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+        })
+    }
+
+    /// Runs a query with the variables it declares (taken from `candidates`)
+    /// and decodes `data.rows` as a list of `T`.
+    pub async fn rows<T: DeserializeOwned>(&self, query: &Query, candidates: &Map<String, Value>) -> Result<Vec<T>, FetchError> {
+        let variables: Map<String, Value> =
+            candidates.iter().filter(|(name, _)| query.declares(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let body = serde_json::json!({ "query": query.text, "variables": variables, "operationName": query.operation });
+        let body = serde_json::to_vec(&body).expect("JSON values always serialise");
+        let data = self.post(query, body).await?;
+        decode_rows(query, data)
+    }
+
+    async fn post(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, FetchError> {
+        let backoff = ExponentialBuilder::default()
+            .with_jitter()
+            .with_min_delay(self.retry.min_delay)
+            .with_max_delay(self.retry.max_delay)
+            .with_max_times(self.retry.attempts.saturating_sub(1))
+            .with_total_delay(Some(self.retry.total));
+        let mut attempts = 0u32;
+        let result = (|| {
+            attempts += 1;
+            self.attempt(query, body.clone())
+        })
+        .retry(backoff)
+        .when(|e| matches!(e, Attempt::Transient { .. }))
+        // A server that says when to come back is believed, within the backoff's ceiling.
+        .adjust(|e, planned| match (e, planned) {
+            (Attempt::Transient { retry_after: Some(wait), .. }, Some(_)) => Some((*wait).min(self.retry.max_delay)),
+            (_, planned) => planned,
+        })
+        .notify(|e, wait| tracing::warn!(operation = query.operation, error = ?e, ?wait, "retrying"))
+        .await;
+        result.map_err(|e| match e {
+            Attempt::Final(e) => e,
+            Attempt::Transient { rate_limited: true, .. } => {
+                FetchError::RateLimited { operation: query.operation.to_string(), attempts }
+            }
+            Attempt::Transient { detail, .. } => {
+                FetchError::Unavailable { operation: query.operation.to_string(), attempts, detail }
+            }
+        })
+    }
+
+    async fn attempt(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, Attempt> {
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
+        let op = query.operation;
+        let response = match self.http.post(&self.url).body(body).send().await {
+            Ok(r) => r,
+            // reqwest's error text names the URL, never the headers.
+            Err(e) => {
+                return Err(Attempt::Transient { detail: describe(&e), retry_after: None, rate_limited: false })
+            }
+        };
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = response.bytes().await.map_err(|e| Attempt::Transient {
+            detail: format!("reading the response: {}", describe(&e)),
+            retry_after: None,
+            rate_limited: false,
+        })?;
+        match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                return Err(Attempt::Final(FetchError::Unauthorized { account: self.account_id.clone(), status: status.as_u16() }))
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                return Err(Attempt::Transient { detail: "HTTP 429".into(), retry_after, rate_limited: true })
+            }
+            s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
+                return Err(Attempt::Transient { detail: format!("HTTP {}", s.as_u16()), retry_after, rate_limited: false })
+            }
+            _ => {}
+        }
+        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|e| {
+            Attempt::Final(FetchError::Shape {
+                operation: op.into(),
+                field: "(body)".into(),
+                detail: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
+            })
+        })?;
+        if let Some(errors) = envelope.errors.filter(|e| !e.is_empty()) {
+            let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");
+            return Err(Attempt::Final(FetchError::Query { operation: op.into(), message }));
+        }
+        if !status.is_success() {
+            return Err(Attempt::Final(FetchError::Query { operation: op.into(), message: format!("HTTP {}", status.as_u16()) }));
+        }
+        envelope.data.ok_or_else(|| {
+            Attempt::Final(FetchError::Shape { operation: op.into(), field: "data".into(), detail: "missing".into() })
+        })
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let mut detail = kind.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    detail
+}
+
+/// `data.rows` as a list; a lone object is a one-row list. Errors name the field.
+fn decode_rows<T: DeserializeOwned>(query: &Query, mut data: Map<String, Value>) -> Result<Vec<T>, FetchError> {
+    let rows = match data.remove("rows") {
+        Some(Value::Array(rows)) => rows,
+        Some(Value::Null) | None => {
+            return Err(FetchError::Shape {
+                operation: query.operation.into(),
+                field: "data.rows".into(),
+                detail: "missing".into(),
+            })
+        }
+        Some(one) => vec![one],
+    };
+    let value = Value::Array(rows);
+    serde_path_to_error::deserialize(value).map_err(|e| FetchError::Shape {
+        operation: query.operation.into(),
+        field: format!("rows{}", e.path()).replace("rows.[", "rows["),
+        detail: e.inner().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moveo::queries::REQUESTS_COUNTS;
+    use crate::moveo::rows::Count;
+
+    #[test]
+    fn an_aggregate_object_is_a_one_row_list() {
+        let data: Map<String, Value> = serde_json::from_str(r#"{"rows":{"counts":"15000"}}"#).unwrap();
+        let rows: Vec<Count> = decode_rows(&REQUESTS_COUNTS, data).unwrap();
+        assert_eq!(rows[0].counts, 15000);
+    }
+
+    #[test]
+    fn an_unexpected_shape_names_the_query_and_field() {
+        let data: Map<String, Value> = serde_json::from_str(r#"{"rows":[{"counts":1},{"counts":"lots"}]}"#).unwrap();
+        let err = decode_rows::<Count>(&REQUESTS_COUNTS, data).unwrap_err().to_string();
+        assert!(err.starts_with("RequestsCounts: unexpected response at `rows[1].counts`"), "{err}");
+    }
+}
