@@ -4,10 +4,10 @@
 use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Window};
 use crate::cli::{CheckArgs, ReportArgs};
 use crate::config::Config;
-use crate::moveo::{MoveoApi, RetryPolicy};
 use crate::deliver::{
     DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError,
 };
+use crate::moveo::{MoveoApi, RetryPolicy};
 use crate::pipeline::{Outcome, Pipeline, ReportRequest, RunError, Sender};
 use crate::render::email::Recipients;
 use crate::render::{RenderError, Renderer};
@@ -20,7 +20,7 @@ pub const LOCAL_SENDER: &str = "moveo-reports@example.com";
 
 pub enum Source {
     Demo(DemoData),
-    Moveo(MoveoApi),
+    Moveo(Box<MoveoApi>),
 }
 
 impl AnalyticsSource for Source {
@@ -110,7 +110,10 @@ pub enum SetupError {
 
 pub fn source(config: &Config) -> Result<Source, FetchError> {
     Ok(match &config.moveo {
-        Some(settings) => Source::Moveo(MoveoApi::new(settings, config.filters.clone(), RetryPolicy::default())?),
+        Some(settings) => {
+            let api = MoveoApi::new(settings, config.filters.clone(), RetryPolicy::default())?;
+            Source::Moveo(Box::new(api))
+        }
         None => Source::Demo(DemoData::default()),
     })
 }
@@ -200,9 +203,23 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         Err(e) => return fail(&e.to_string(), false),
     };
     let today = chrono::Utc::now().date_naive();
-    let start = crate::period::local_midnight(today - chrono::Days::new(args.days.max(1) as u64), chrono_tz::UTC);
-    let window = Window { start, end: crate::period::local_midnight(today, chrono_tz::UTC), interval: crate::analytics::Interval::Day };
-    println!("Checking {} queries against {} for account {} ({} to {}, UTC)", crate::moveo::queries::ALL.len(), settings.url, settings.account_id, start.date_naive(), today);
+    let start = crate::period::local_midnight(
+        today - chrono::Days::new(args.days.max(1) as u64),
+        chrono_tz::UTC,
+    );
+    let window = Window {
+        start,
+        end: crate::period::local_midnight(today, chrono_tz::UTC),
+        interval: crate::analytics::Interval::Day,
+    };
+    println!(
+        "Checking {} queries against {} for account {} ({} to {}, UTC)",
+        crate::moveo::queries::ALL.len(),
+        settings.url,
+        settings.account_id,
+        start.date_naive(),
+        today
+    );
     let lines = api.check(window).await;
     let failed = lines.iter().filter(|l| l.result.is_err()).count();
     for line in &lines {
@@ -216,7 +233,10 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         println!("All {} queries answered.", lines.len());
         ExitCode::SUCCESS
     } else {
-        println!("{failed} of {} queries failed; each lives in src/moveo/queries/<name>.graphql.", lines.len());
+        println!(
+            "{failed} of {} queries failed; each lives in src/moveo/queries/<name>.graphql.",
+            lines.len()
+        );
         ExitCode::FAILURE
     }
 }

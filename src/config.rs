@@ -3,8 +3,8 @@
 //! Each error names the variable and what it accepts. The API key is a
 //! `SecretString`: it prints as `[REDACTED]` in every `Debug` and log line.
 
-use crate::period::{parse_zone, PeriodError};
 use crate::moveo::Filters;
+use crate::period::{parse_zone, PeriodError};
 use crate::render::email::Recipients;
 use chrono_tz::Tz;
 use secrecy::SecretString;
@@ -107,7 +107,12 @@ impl Config {
         };
         let ids = |name: &str| -> Vec<String> {
             get(name)
-                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let filters = Filters {
@@ -115,7 +120,10 @@ impl Config {
             brain_ids: ids("MOVEO_AI_AGENT_IDS"),
             channels: ids("MOVEO_CHANNELS"),
             tags: ids("MOVEO_TAGS"),
-            include_test_sessions: matches!(get("MOVEO_INCLUDE_TEST_SESSIONS").as_deref(), Some("true" | "1" | "yes")),
+            include_test_sessions: matches!(
+                get("MOVEO_INCLUDE_TEST_SESSIONS").as_deref(),
+                Some("true" | "1" | "yes")
+            ),
         };
         Ok(Config {
             moveo,

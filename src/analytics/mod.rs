@@ -194,7 +194,11 @@ impl FetchError {
 pub trait AnalyticsSource: Send + Sync {
     /// Everything about one window, or an error. A source never returns a
     /// partial dataset: a report with silently missing numbers is worse than none.
-    fn fetch(&self, window: Window, scope: Scope) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
+    fn fetch(
+        &self,
+        window: Window,
+        scope: Scope,
+    ) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
 
     /// A short name for logs and the manifest ("demo", "moveo").
     fn name(&self) -> &'static str;

@@ -563,7 +563,10 @@ mod tests {
             interval: Interval::for_days(p.day_count()),
         };
         let cur = demo.fetch(window(period), Scope::Full).await.unwrap();
-        let prev = demo.fetch(window(&period.previous()), Scope::Totals).await.unwrap();
+        let prev = demo
+            .fetch(window(&period.previous()), Scope::Totals)
+            .await
+            .unwrap();
         Report::build(
             period,
             &cur,

@@ -164,3 +164,98 @@ pub fn cids(html: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The Python interpreter with the test tools (set by scripts/test.sh), or the system one.
+pub fn python() -> String {
+    std::env::var("MOVEO_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Moveo stand-in server (tests/standin/moveo_server.py) on a free loopback port.
+/// It exits when its stdin closes, i.e. when this value is dropped or the test dies.
+pub struct StandIn {
+    child: std::process::Child,
+    pub port: u16,
+    http: reqwest::Client,
+}
+
+pub const STANDIN_KEY: &str = "test-key-123";
+pub const STANDIN_ACCOUNT: &str = "00000000-0000-4000-8000-000000000001";
+
+impl StandIn {
+    pub fn start() -> StandIn {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = Command::new(python())
+            .arg(repo().join("tests/standin/moveo_server.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 with graphql-core (scripts/test.sh installs it)");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("PORT=")
+            .unwrap_or_else(|| panic!("stand-in said {line:?}"))
+            .parse()
+            .unwrap();
+        StandIn {
+            child,
+            port,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1/graphql", self.port)
+    }
+
+    pub async fn scenario(&self, scenario: serde_json::Value) {
+        let r = self
+            .http
+            .post(format!("http://127.0.0.1:{}/_control/scenario", self.port))
+            .body(scenario.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "scenario rejected: {}",
+            r.text().await.unwrap()
+        );
+    }
+
+    /// Every GraphQL request so far: operationName, variables, status, response.
+    pub async fn log(&self) -> Vec<serde_json::Value> {
+        let r = self
+            .http
+            .get(format!("http://127.0.0.1:{}/_control/log", self.port))
+            .send()
+            .await
+            .unwrap();
+        serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+    }
+
+    pub fn settings(&self, key: &str) -> moveo_reports::config::MoveoSettings {
+        moveo_reports::config::MoveoSettings {
+            api_key: secrecy::SecretString::from(key.to_string()),
+            account_id: STANDIN_ACCOUNT.into(),
+            url: self.url(),
+        }
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -3,7 +3,7 @@
 use crate::helpers::*;
 use chrono::Utc;
 use moveo_reports::analytics::{
-    AnalyticsSource, Dataset, DemoData, Feedback, FetchError, IntentCount, Interval, Window,
+    AnalyticsSource, Dataset, DemoData, Feedback, FetchError, IntentCount, Interval, Scope, Window,
 };
 use moveo_reports::deliver::{DirStore, EmlOutbox, Manifest};
 use moveo_reports::period::{Period, PeriodRequest};
@@ -24,8 +24,12 @@ fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
         .build()
         .unwrap();
     let demo = DemoData::default();
-    let cur = rt.block_on(demo.fetch(window(&period), Scope::Full)).unwrap();
-    let prev = rt.block_on(demo.fetch(window(&period.previous()), Scope::Totals)).unwrap();
+    let cur = rt
+        .block_on(demo.fetch(window(&period), Scope::Full))
+        .unwrap();
+    let prev = rt
+        .block_on(demo.fetch(window(&period.previous()), Scope::Totals))
+        .unwrap();
     Report::build(&period, &cur, &prev, "demo", "demo", Utc::now())
 }
 

@@ -3,3 +3,4 @@
 
 mod helpers;
 mod local_report;
+mod moveo_api;
