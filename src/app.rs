@@ -5,7 +5,8 @@ use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Wi
 use crate::cli::{CheckArgs, ReportArgs};
 use crate::config::Config;
 use crate::deliver::{
-    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, StoreError,
+    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer,
+    StoreError,
 };
 use crate::moveo::{MoveoApi, RetryPolicy};
 use crate::pipeline::{Outcome, Pipeline, ReportRequest, RunError, Sender};
@@ -41,12 +42,14 @@ impl AnalyticsSource for Source {
 
 pub enum Store {
     Dir(DirStore),
+    S3(S3Store),
 }
 
 impl ReportStore for Store {
     async fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
         match self {
             Store::Dir(s) => s.put(key, content_type, bytes).await,
+            Store::S3(s) => s.put(key, content_type, bytes).await,
         }
     }
 
@@ -58,42 +61,49 @@ impl ReportStore for Store {
     ) -> Result<bool, StoreError> {
         match self {
             Store::Dir(s) => s.put_if_absent(key, content_type, bytes).await,
+            Store::S3(s) => s.put_if_absent(key, content_type, bytes).await,
         }
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         match self {
             Store::Dir(s) => s.get(key).await,
+            Store::S3(s) => s.get(key).await,
         }
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         match self {
             Store::Dir(s) => s.delete(key).await,
+            Store::S3(s) => s.delete(key).await,
         }
     }
 
     fn locate(&self, key: &str) -> String {
         match self {
             Store::Dir(s) => s.locate(key),
+            Store::S3(s) => s.locate(key),
         }
     }
 }
 
 pub enum Outbox {
     Eml(EmlOutbox),
+    Ses(SesMailer),
 }
 
 impl Mailer for Outbox {
     async fn send(&self, email: &OutgoingEmail<'_>) -> Result<String, MailError> {
         match self {
             Outbox::Eml(m) => m.send(email).await,
+            Outbox::Ses(m) => m.send(email).await,
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
             Outbox::Eml(m) => m.name(),
+            Outbox::Ses(m) => m.name(),
         }
     }
 }
@@ -118,14 +128,40 @@ pub fn source(config: &Config) -> Result<Source, FetchError> {
     })
 }
 
-/// Builds the pipeline for this configuration; `out` is the local folder used
-/// when S3 or SES are not configured (and always for `--dry-run` archives).
-pub fn build(config: &Config, out: &Path) -> Result<App, SetupError> {
-    let source = source(config)?;
-    let store = Store::Dir(DirStore::new(out));
-    let mailer = Outbox::Eml(EmlOutbox::new(out.join("outbox")));
+/// Whether this configuration talks to AWS at all (the embedded default does not).
+pub fn needs_aws(config: &Config) -> bool {
+    config.bucket.is_some() || config.sender.is_some()
+}
+
+/// The AWS SDK's configuration from its standard sources (environment, profile,
+/// the Lambda role), loaded once per process.
+pub async fn load_aws() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// Builds the pipeline for this configuration. Without `aws`, or where the
+/// bucket or sender is not set, the local folder `out` stands in for S3 (the
+/// archive) and SES (`.eml` files in `out/outbox`).
+pub fn build(
+    config: &Config,
+    aws: Option<&aws_config::SdkConfig>,
+    out: &Path,
+) -> Result<App, SetupError> {
+    let store = match (&config.bucket, aws) {
+        (Some(bucket), Some(aws)) => Store::S3(S3Store::new(
+            aws,
+            bucket.clone(),
+            config.bucket_prefix.clone(),
+            config.s3_path_style,
+        )),
+        _ => Store::Dir(DirStore::new(out)),
+    };
+    let mailer = match (&config.sender, aws) {
+        (Some(_), Some(aws)) => Outbox::Ses(SesMailer::new(aws)),
+        _ => Outbox::Eml(EmlOutbox::new(out.join("outbox"))),
+    };
     Ok(Pipeline {
-        source,
+        source: source(config)?,
         store,
         mailer,
         renderer: Renderer::new()?,
@@ -141,7 +177,13 @@ pub fn build(config: &Config, out: &Path) -> Result<App, SetupError> {
 }
 
 pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
-    let app = match build(&config, &args.out) {
+    // A dry run archives locally and sends nothing, so it never needs AWS.
+    let aws = if needs_aws(&config) && !args.dry_run {
+        Some(load_aws().await)
+    } else {
+        None
+    };
+    let app = match build(&config, aws.as_ref(), &args.out) {
         Ok(app) => app,
         Err(e) => return fail(&e.to_string(), false),
     };

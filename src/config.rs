@@ -47,6 +47,10 @@ pub struct Config {
     pub timezone: Tz,
     /// Desk, AI agent, channel and tag filters applied to every Moveo query.
     pub filters: Filters,
+    /// Optional key prefix inside the bucket (`REPORT_PREFIX`).
+    pub bucket_prefix: Option<String>,
+    /// An S3-compatible endpoint is configured (`AWS_ENDPOINT_URL[_S3]`): use path-style URLs.
+    pub s3_path_style: bool,
 }
 
 impl Config {
@@ -133,6 +137,9 @@ impl Config {
             recipients,
             timezone,
             filters,
+            bucket_prefix: get("REPORT_PREFIX"),
+            s3_path_style: get("AWS_ENDPOINT_URL").is_some()
+                || get("AWS_ENDPOINT_URL_S3").is_some(),
         })
     }
 

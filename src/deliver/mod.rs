@@ -7,9 +7,13 @@
 
 pub mod dir;
 pub mod eml;
+pub mod s3;
+pub mod ses;
 
 pub use dir::DirStore;
 pub use eml::EmlOutbox;
+pub use s3::S3Store;
+pub use ses::SesMailer;
 
 use crate::render::email::Recipients;
 use chrono::{DateTime, Utc};

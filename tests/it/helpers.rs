@@ -259,3 +259,226 @@ impl Drop for StandIn {
         let _ = self.child.wait();
     }
 }
+
+/// A moto server (S3 and SES emulator from PyPI) on a free loopback port.
+pub struct Moto {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+pub const SENDER: &str = "reports@acme.example";
+pub const BUCKET: &str = "acme-reports";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        use std::process::Stdio;
+        let port = free_port();
+        let child = Command::new(python())
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python with moto[server] (scripts/test.sh installs it)");
+        let moto = Moto { child, port };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto did not start on port {port}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        moto
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// AWS variables that point the SDK (and the CLI) at this moto.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.url()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ]
+    }
+
+    pub async fn sdk(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(self.url())
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
+            .load()
+            .await
+    }
+
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk().await)
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// A bucket, and the sender verified in SES.
+    pub async fn prepare(&self, verify_sender: bool) {
+        self.s3()
+            .await
+            .create_bucket()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .unwrap();
+        if verify_sender {
+            self.verify(SENDER).await;
+        }
+    }
+
+    pub async fn verify(&self, address: &str) {
+        let ses = aws_sdk_ses::Client::new(&self.sdk().await);
+        ses.verify_email_identity()
+            .email_address(address)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// Every raw message moto's SES accepted, as sent.
+    pub async fn sent(&self) -> Vec<Vec<u8>> {
+        let body = reqwest::get(format!("{}/moto-api/data.json", self.url()))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        data["ses"]["RawMessage"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|m| m["raw_data"].as_str().unwrap_or("").as_bytes().to_vec())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every key in the bucket under `prefix`.
+    pub async fn keys(&self, prefix: &str) -> Vec<String> {
+        let out = self
+            .s3()
+            .await
+            .list_objects_v2()
+            .bucket(BUCKET)
+            .prefix(prefix)
+            .send()
+            .await
+            .unwrap();
+        out.contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_string))
+            .collect()
+    }
+
+    pub async fn object(&self, key: &str) -> Vec<u8> {
+        let out = self
+            .s3()
+            .await
+            .get_object()
+            .bucket(BUCKET)
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+        out.body.collect().await.unwrap().into_bytes().to_vec()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on, for outage tests.
+pub fn closed_port() -> u16 {
+    free_port()
+}
+
+/// A small HTTP proxy in front of moto that fails every request of one method
+/// with 503 while `failing` is set: moto cannot inject server errors itself.
+pub struct FaultyProxy {
+    pub port: u16,
+    pub failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FaultyProxy {
+    pub fn start(upstream: u16, fail_method: &'static str) -> FaultyProxy {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let flag = failing.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let flag = flag.clone();
+                std::thread::spawn(move || {
+                    let mut client = client;
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if client.read(&mut byte).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let text = String::from_utf8_lossy(&head).into_owned();
+                    if flag.load(Ordering::SeqCst) && text.starts_with(fail_method) {
+                        let _ = client.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        return;
+                    }
+                    // One request per connection, so every request passes through this check.
+                    let head = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+                    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream))
+                    else {
+                        return;
+                    };
+                    let _ = server.write_all(head.as_bytes());
+                    let (mut c2, mut s2) =
+                        (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut c2, &mut s2);
+                    });
+                    let _ = std::io::copy(&mut server, &mut client);
+                });
+            }
+        });
+        FaultyProxy { port, failing }
+    }
+
+    pub fn heal(&self) {
+        self.failing
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}

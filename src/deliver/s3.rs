@@ -1,0 +1,165 @@
+//! `S3Store`: the production archive. Same keys as `DirStore`, with content
+//! types, server-side encryption, and conditional writes for delivery claims.
+
+use super::{ReportStore, StoreError};
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::ServerSideEncryption;
+use aws_sdk_s3::Client;
+
+#[derive(Debug, Clone)]
+pub struct S3Store {
+    client: Client,
+    bucket: String,
+    /// Optional key prefix inside the bucket, without a trailing slash.
+    prefix: Option<String>,
+}
+
+impl S3Store {
+    /// `force_path_style` is for S3-compatible endpoints (moto, MinIO) that
+    /// cannot serve `bucket.host` names.
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        bucket: String,
+        prefix: Option<String>,
+        force_path_style: bool,
+    ) -> S3Store {
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(force_path_style)
+            .build();
+        S3Store {
+            client: Client::from_conf(s3),
+            bucket,
+            prefix: prefix
+                .map(|p| p.trim_matches('/').to_string())
+                .filter(|p| !p.is_empty()),
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        match &self.prefix {
+            Some(prefix) => format!("{prefix}/{key}"),
+            None => key.to_string(),
+        }
+    }
+
+    /// "uploading reports/…/report.pdf to s3://bucket", with the SDK's whole error chain.
+    fn error<E>(&self, action: (&str, &str), key: &str, e: SdkError<E, HttpResponse>) -> StoreError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let (verb, preposition) = action;
+        let action = format!(
+            "{verb} {} {preposition} s3://{}",
+            self.key(key),
+            self.bucket
+        );
+        let detail = DisplayErrorContext(&e).to_string();
+        let lasting = match &e {
+            SdkError::ServiceError(service) => {
+                let status = service.raw().status().as_u16();
+                let code = service.err().code().unwrap_or("");
+                // Throttling and 5xx pass; a missing bucket or a denied write does not.
+                (400..500).contains(&status)
+                    && !matches!(code, "SlowDown" | "Throttling" | "RequestTimeout")
+            }
+            SdkError::ConstructionFailure(_) => true,
+            _ => false,
+        };
+        if lasting {
+            StoreError::Rejected { action, detail }
+        } else {
+            StoreError::Unavailable { action, detail }
+        }
+    }
+}
+
+fn status<E>(e: &SdkError<E, HttpResponse>) -> Option<u16> {
+    match e {
+        SdkError::ServiceError(service) => Some(service.raw().status().as_u16()),
+        _ => None,
+    }
+}
+
+impl ReportStore for S3Store {
+    async fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.key(key))
+            .content_type(content_type)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .body(ByteStream::from(bytes.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(("uploading", "to"), key, e))
+    }
+
+    async fn put_if_absent(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.key(key))
+            .content_type(content_type)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .if_none_match("*")
+            .body(ByteStream::from(bytes.to_vec()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            // 412: the object exists. 409: another conditional write to it is in flight;
+            // either way someone else holds the claim, and at most once means we step back.
+            Err(e) if matches!(status(&e), Some(412 | 409)) => Ok(false),
+            Err(e) => Err(self.error(("claiming", "in"), key, e)),
+        }
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let result = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.key(key))
+            .send()
+            .await;
+        match result {
+            Ok(object) => {
+                let bytes = object
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| StoreError::Unavailable {
+                        action: format!("downloading {} from s3://{}", self.key(key), self.bucket),
+                        detail: e.to_string(),
+                    })?;
+                Ok(Some(bytes.into_bytes().to_vec()))
+            }
+            Err(e) if status(&e) == Some(404) => Ok(None),
+            Err(e) => Err(self.error(("downloading", "from"), key, e)),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(self.key(key))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(("removing", "from"), key, e))
+    }
+
+    fn locate(&self, key: &str) -> String {
+        format!("s3://{}/{}", self.bucket, self.key(key))
+    }
+}

@@ -1,0 +1,81 @@
+//! `SesMailer`: the production mailer, SES `SendRawEmail` with the exact MIME
+//! message `EmlOutbox` writes.
+
+use super::{MailError, Mailer, OutgoingEmail};
+use aws_sdk_ses::config::http::HttpResponse;
+use aws_sdk_ses::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ses::primitives::Blob;
+use aws_sdk_ses::types::RawMessage;
+use aws_sdk_ses::Client;
+
+#[derive(Debug, Clone)]
+pub struct SesMailer {
+    client: Client,
+}
+
+impl SesMailer {
+    pub fn new(config: &aws_config::SdkConfig) -> SesMailer {
+        SesMailer {
+            client: Client::new(config),
+        }
+    }
+}
+
+impl Mailer for SesMailer {
+    async fn send(&self, email: &OutgoingEmail<'_>) -> Result<String, MailError> {
+        let raw = RawMessage::builder()
+            .data(Blob::new(email.raw))
+            .build()
+            .map_err(|e| MailError::Rejected(format!("building the SES request: {e}")))?;
+        let result = self
+            .client
+            .send_raw_email()
+            .source(email.from)
+            // The envelope carries Bcc, which the message itself never shows.
+            .set_destinations(Some(email.recipients.all().cloned().collect()))
+            .raw_message(raw)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out.message_id),
+            Err(e) => Err(classify(email, e)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ses"
+    }
+}
+
+fn classify<E>(email: &OutgoingEmail<'_>, e: SdkError<E, HttpResponse>) -> MailError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let detail = DisplayErrorContext(&e).to_string();
+    let SdkError::ServiceError(service) = &e else {
+        return MailError::Unavailable(format!("SES did not answer: {detail}"));
+    };
+    let code = service.err().code().unwrap_or("");
+    let message = service.err().message().unwrap_or("");
+    match code {
+        "MessageRejected"
+        | "MailFromDomainNotVerifiedException"
+        | "ConfigurationSetDoesNotExistException" => {
+            let recipients: Vec<&str> = email.recipients.all().map(String::as_str).collect();
+            MailError::Rejected(format!(
+                "SES rejected the message from {} to {}: {message}. Verify the sender (and, in the SES sandbox, each \
+                 recipient) in SES, e.g. `aws ses verify-email-identity --email-address {}`",
+                email.from,
+                recipients.join(", "),
+                email.from
+            ))
+        }
+        "Throttling" | "ThrottlingException" | "ServiceUnavailable" | "InternalFailure" => {
+            MailError::Unavailable(format!("SES is busy ({code}): {message}"))
+        }
+        _ if service.raw().status().is_server_error() => {
+            MailError::Unavailable(format!("SES failed ({code}): {detail}"))
+        }
+        _ => MailError::Rejected(format!("SES refused the message ({code}): {message}")),
+    }
+}
