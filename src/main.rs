@@ -1,4 +1,5 @@
-//! Entry point: start tracing, read the configuration once, run the CLI.
+//! Entry point: start tracing, then run as a Lambda function when the Lambda
+//! runtime started us (`AWS_LAMBDA_RUNTIME_API` is set), or as the CLI.
 
 use clap::Parser;
 use moveo_reports::cli::{Cli, Command};
@@ -8,6 +9,17 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     moveo_reports::telemetry::init();
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        return match moveo_reports::lambda::run().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                // An init error: the runtime reports it and Lambda retries the cold start.
+                tracing::error!(error = %e, "could not start");
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(config) => config,

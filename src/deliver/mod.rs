@@ -204,3 +204,33 @@ pub fn delivery_key(prefix: &str, recipients: &Recipients) -> String {
     let digest = sha256_hex(all.join(",").as_bytes());
     format!("{prefix}/deliveries/{}.json", &digest[..16])
 }
+
+/// An AWS SDK error in one readable line: `NoSuchBucket (HTTP 404): The specified
+/// bucket does not exist`, or the chain of causes of a connection failure.
+/// (The SDK's own Display either hides the cause or dumps the raw response.)
+pub(crate) fn describe_sdk_error<E>(
+    e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_s3::error::SdkError;
+    match e {
+        SdkError::ServiceError(service) => format!(
+            "{} (HTTP {}): {}",
+            service.err().code().unwrap_or("error"),
+            service.raw().status().as_u16(),
+            service.err().message().unwrap_or("no message")
+        ),
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                text.push_str(": ");
+                text.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            text
+        }
+    }
+}

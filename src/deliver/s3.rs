@@ -3,7 +3,7 @@
 
 use super::{ReportStore, StoreError};
 use aws_sdk_s3::config::http::HttpResponse;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use aws_sdk_s3::Client;
@@ -55,7 +55,7 @@ impl S3Store {
             self.key(key),
             self.bucket
         );
-        let detail = DisplayErrorContext(&e).to_string();
+        let detail = super::describe_sdk_error(&e);
         let lasting = match &e {
             SdkError::ServiceError(service) => {
                 let status = service.raw().status().as_u16();

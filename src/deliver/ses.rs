@@ -3,7 +3,7 @@
 
 use super::{MailError, Mailer, OutgoingEmail};
 use aws_sdk_ses::config::http::HttpResponse;
-use aws_sdk_ses::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ses::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ses::primitives::Blob;
 use aws_sdk_ses::types::RawMessage;
 use aws_sdk_ses::Client;
@@ -51,7 +51,7 @@ fn classify<E>(email: &OutgoingEmail<'_>, e: SdkError<E, HttpResponse>) -> MailE
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let detail = DisplayErrorContext(&e).to_string();
+    let detail = super::describe_sdk_error(&e);
     let SdkError::ServiceError(service) = &e else {
         return MailError::Unavailable(format!("SES did not answer: {detail}"));
     };

@@ -3,5 +3,6 @@
 
 mod delivery;
 mod helpers;
+mod lambda;
 mod local_report;
 mod moveo_api;
