@@ -5,11 +5,10 @@ use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Wi
 use crate::cli::{CheckArgs, ReportArgs};
 use crate::config::Config;
 use crate::deliver::{
-    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer,
-    StoreError,
+    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer, StoreError,
 };
 use crate::moveo::{MoveoApi, RetryPolicy};
-use crate::pipeline::{Outcome, Pipeline, ReportRequest, RunError, Sender};
+use crate::pipeline::{Outcome, Pipeline, ReportRequest, Sender};
 use crate::render::email::Recipients;
 use crate::render::{RenderError, Renderer};
 use std::path::Path;
@@ -53,12 +52,7 @@ impl ReportStore for Store {
         }
     }
 
-    async fn put_if_absent(
-        &self,
-        key: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> Result<bool, StoreError> {
+    async fn put_if_absent(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
         match self {
             Store::Dir(s) => s.put_if_absent(key, content_type, bytes).await,
             Store::S3(s) => s.put_if_absent(key, content_type, bytes).await,
@@ -136,24 +130,26 @@ pub fn needs_aws(config: &Config) -> bool {
 /// The AWS SDK's configuration from its standard sources (environment, profile,
 /// the Lambda role), loaded once per process.
 pub async fn load_aws() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    use aws_config::timeout::TimeoutConfig;
+    use std::time::Duration;
+    // The SDK sets no operation timeout by default: a hung S3 or SES call would
+    // hold a Lambda until its own timeout, with nothing said about why.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts).load().await
 }
 
 /// Builds the pipeline for this configuration. Without `aws`, or where the
 /// bucket or sender is not set, the local folder `out` stands in for S3 (the
 /// archive) and SES (`.eml` files in `out/outbox`).
-pub fn build(
-    config: &Config,
-    aws: Option<&aws_config::SdkConfig>,
-    out: &Path,
-) -> Result<App, SetupError> {
+pub fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &Path) -> Result<App, SetupError> {
     let store = match (&config.bucket, aws) {
-        (Some(bucket), Some(aws)) => Store::S3(S3Store::new(
-            aws,
-            bucket.clone(),
-            config.bucket_prefix.clone(),
-            config.s3_path_style,
-        )),
+        (Some(bucket), Some(aws)) => {
+            Store::S3(S3Store::new(aws, bucket.clone(), config.bucket_prefix.clone(), config.s3_path_style))
+        }
         _ => Store::Dir(DirStore::new(out)),
     };
     let mailer = match (&config.sender, aws) {
@@ -166,10 +162,7 @@ pub fn build(
         mailer,
         renderer: Renderer::new()?,
         sender: Sender {
-            from: config
-                .sender
-                .clone()
-                .unwrap_or_else(|| LOCAL_SENDER.to_string()),
+            from: config.sender.clone().unwrap_or_else(|| LOCAL_SENDER.to_string()),
             reply_to: config.reply_to.clone(),
         },
         account: config.account().to_string(),
@@ -178,21 +171,14 @@ pub fn build(
 
 pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
     // A dry run archives locally and sends nothing, so it never needs AWS.
-    let aws = if needs_aws(&config) && !args.dry_run {
-        Some(load_aws().await)
-    } else {
-        None
-    };
+    let aws = if needs_aws(&config) && !args.dry_run { Some(load_aws().await) } else { None };
     let app = match build(&config, aws.as_ref(), &args.out) {
         Ok(app) => app,
         Err(e) => return fail(&e.to_string(), false),
     };
     let mut recipients = config.recipients.clone();
     if let Some(list) = &args.recipients {
-        recipients = Recipients {
-            to: list.0.clone(),
-            ..recipients
-        };
+        recipients = Recipients { to: list.0.clone(), ..recipients };
     }
     if recipients.is_empty() && matches!(app.mailer, Outbox::Eml(_)) {
         recipients.to.push(LOCAL_RECIPIENT.to_string());
@@ -218,11 +204,7 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
 fn print_outcome(outcome: &Outcome) {
     println!("{}", outcome.title);
     if !outcome.keys.is_empty() {
-        println!(
-            "  archived {} files at {}",
-            outcome.keys.len(),
-            outcome.location
-        );
+        println!("  archived {} files at {}", outcome.keys.len(), outcome.location);
     }
     println!("  {}", outcome.delivery);
 }
@@ -238,17 +220,17 @@ fn fail(message: &str, retryable: bool) -> ExitCode {
 /// Runs each Moveo query once over the last `days` days and prints one line per query.
 pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
     let Some(settings) = &config.moveo else {
-        return fail("check needs MOVEO_API_KEY and MOVEO_ACCOUNT_ID: it runs each query against your Moveo account", false);
+        return fail(
+            "check needs MOVEO_API_KEY and MOVEO_ACCOUNT_ID: it runs each query against your Moveo account",
+            false,
+        );
     };
     let api = match MoveoApi::new(settings, config.filters.clone(), RetryPolicy::default()) {
         Ok(api) => api,
         Err(e) => return fail(&e.to_string(), false),
     };
     let today = chrono::Utc::now().date_naive();
-    let start = crate::period::local_midnight(
-        today - chrono::Days::new(args.days.max(1) as u64),
-        chrono_tz::UTC,
-    );
+    let start = crate::period::local_midnight(today - chrono::Days::new(args.days.max(1) as u64), chrono_tz::UTC);
     let window = Window {
         start,
         end: crate::period::local_midnight(today, chrono_tz::UTC),
@@ -260,7 +242,7 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         settings.url,
         settings.account_id,
         start.date_naive(),
-        today
+        today - chrono::Days::new(1)
     );
     let lines = api.check(window).await;
     let failed = lines.iter().filter(|l| l.result.is_err()).count();
@@ -275,13 +257,7 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         println!("All {} queries answered.", lines.len());
         ExitCode::SUCCESS
     } else {
-        println!(
-            "{failed} of {} queries failed; each lives in src/moveo/queries/<name>.graphql.",
-            lines.len()
-        );
+        println!("{failed} of {} queries failed; each lives in src/moveo/queries/<name>.graphql.", lines.len());
         ExitCode::FAILURE
     }
 }
-
-/// Keeps `RunError` in the public surface for the Lambda handler.
-pub type Error = RunError;

@@ -31,6 +31,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Run every Moveo query once over a small window and say which ones work.
     Check(CheckArgs),
+    /// Run the whole pipeline several times and print per-phase times and peak memory.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,6 +85,38 @@ pub struct CheckArgs {
     pub days: u32,
 }
 
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Measured runs (after one warm-up run).
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+
+    /// Which period each run reports on.
+    #[arg(long, value_enum, default_value = "weekly")]
+    pub period: PeriodArg,
+
+    /// Scale the demo data up: a month with 10 000 feedback rows and 500 intents.
+    #[arg(long)]
+    pub growth: bool,
+
+    /// Folder for the local archive and .eml files.
+    #[arg(long, default_value = "out/bench", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Allow sending through SES (each run sends one real email to the recipients).
+    #[arg(long)]
+    pub send: bool,
+}
+
+impl BenchArgs {
+    pub fn period_request(&self) -> PeriodRequest {
+        match self.period {
+            PeriodArg::Weekly => PeriodRequest::Weekly,
+            PeriodArg::Monthly => PeriodRequest::Monthly,
+        }
+    }
+}
+
 /// A parsed recipient list (a newtype so clap keeps it as one value).
 #[derive(Debug, Clone)]
 pub struct Recipients(pub Vec<String>);
@@ -92,9 +126,7 @@ fn zone(s: &str) -> Result<Tz, String> {
 }
 
 fn recipients(s: &str) -> Result<Recipients, String> {
-    parse_addresses("--recipients", s)
-        .map(Recipients)
-        .map_err(|e| e.to_string())
+    parse_addresses("--recipients", s).map(Recipients).map_err(|e| e.to_string())
 }
 
 impl ReportArgs {
@@ -131,9 +163,7 @@ mod tests {
             "2026-11-02"
         ])
         .is_err());
-        let err =
-            Cli::try_parse_from(["m", "report", "--from", "2026-13-01", "--to", "2026-11-02"])
-                .unwrap_err();
+        let err = Cli::try_parse_from(["m", "report", "--from", "2026-13-01", "--to", "2026-11-02"]).unwrap_err();
         assert!(err.to_string().contains("--from"), "{err}");
         let err = Cli::try_parse_from(["m", "report", "--tz", "Europe/Berln"]).unwrap_err();
         assert!(err.to_string().contains("not an IANA time zone"), "{err}");

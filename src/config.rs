@@ -22,7 +22,7 @@ pub enum ConfigError {
     BadAddress { name: &'static str, value: String },
     #[error("REPORT_TIMEZONE: {0}")]
     Zone(PeriodError),
-    #[error("{name} must be an http(s) URL, got '{value}'")]
+    #[error("{name} must be an https:// URL (http:// only on localhost), got '{value}'")]
     BadUrl { name: &'static str, value: String },
 }
 
@@ -60,63 +60,35 @@ impl Config {
 
     /// Reads from a map, so tests need not touch the process environment.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| {
-            vars.get(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
             (Some(key), Some(account_id)) => {
                 let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(ConfigError::BadUrl {
-                        name: "MOVEO_API_URL",
-                        value: url,
-                    });
+                // Plain http would send the key in clear text; only a local stand-in may use it.
+                let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
+                if !(url.starts_with("https://") || local) {
+                    return Err(ConfigError::BadUrl { name: "MOVEO_API_URL", value: url });
                 }
-                Some(MoveoSettings {
-                    api_key: SecretString::from(key),
-                    account_id,
-                    url,
-                })
+                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url })
             }
-            (Some(_), None) => {
-                return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID"))
-            }
-            (None, Some(_)) => {
-                return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY"))
-            }
+            (Some(_), None) => return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID")),
+            (None, Some(_)) => return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY")),
             (None, None) => None,
         };
-        let sender = get("SENDER_ADDRESS")
-            .map(|a| check_address("SENDER_ADDRESS", a))
-            .transpose()?;
-        let reply_to = get("REPLY_TO_ADDRESS")
-            .map(|a| check_address("REPLY_TO_ADDRESS", a))
-            .transpose()?;
+        let sender = get("SENDER_ADDRESS").map(|a| check_address("SENDER_ADDRESS", a)).transpose()?;
+        let reply_to = get("REPLY_TO_ADDRESS").map(|a| check_address("REPLY_TO_ADDRESS", a)).transpose()?;
         let list = |name: &'static str| -> Result<Vec<String>, ConfigError> {
-            get(name)
-                .map(|v| parse_addresses(name, &v))
-                .transpose()
-                .map(Option::unwrap_or_default)
+            get(name).map(|v| parse_addresses(name, &v)).transpose().map(Option::unwrap_or_default)
         };
-        let recipients = Recipients {
-            to: list("REPORT_RECIPIENTS")?,
-            cc: list("REPORT_CC")?,
-            bcc: list("REPORT_BCC")?,
-        };
+        let recipients =
+            Recipients { to: list("REPORT_RECIPIENTS")?, cc: list("REPORT_CC")?, bcc: list("REPORT_BCC")? };
         let timezone = match get("REPORT_TIMEZONE") {
             Some(zone) => parse_zone(&zone).map_err(ConfigError::Zone)?,
             None => chrono_tz::UTC,
         };
         let ids = |name: &str| -> Vec<String> {
             get(name)
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
                 .unwrap_or_default()
         };
         let filters = Filters {
@@ -124,10 +96,7 @@ impl Config {
             brain_ids: ids("MOVEO_AI_AGENT_IDS"),
             channels: ids("MOVEO_CHANNELS"),
             tags: ids("MOVEO_TAGS"),
-            include_test_sessions: matches!(
-                get("MOVEO_INCLUDE_TEST_SESSIONS").as_deref(),
-                Some("true" | "1" | "yes")
-            ),
+            include_test_sessions: matches!(get("MOVEO_INCLUDE_TEST_SESSIONS").as_deref(), Some("true" | "1" | "yes")),
         };
         Ok(Config {
             moveo,
@@ -138,16 +107,13 @@ impl Config {
             timezone,
             filters,
             bucket_prefix: get("REPORT_PREFIX"),
-            s3_path_style: get("AWS_ENDPOINT_URL").is_some()
-                || get("AWS_ENDPOINT_URL_S3").is_some(),
+            s3_path_style: get("AWS_ENDPOINT_URL").is_some() || get("AWS_ENDPOINT_URL_S3").is_some(),
         })
     }
 
     /// The account the report is about, used in storage keys.
     pub fn account(&self) -> &str {
-        self.moveo
-            .as_ref()
-            .map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
+        self.moveo.as_ref().map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
     }
 }
 
@@ -157,9 +123,7 @@ fn check_address(name: &'static str, value: String) -> Result<String, ConfigErro
         Some((local, domain)) => {
             !local.is_empty()
                 && domain.contains('.')
-                && !value
-                    .chars()
-                    .any(|c| c.is_whitespace() || c == ',' || c == '<')
+                && !value.chars().any(|c| c.is_whitespace() || c == ',' || c == '<')
         }
         None => false,
     };
@@ -185,10 +149,7 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -201,38 +162,33 @@ mod tests {
 
     #[test]
     fn the_api_key_never_shows_in_debug_output() {
-        let config = Config::from_vars(&vars(&[
-            ("MOVEO_API_KEY", "sk-very-secret"),
-            ("MOVEO_ACCOUNT_ID", "acc-1"),
-        ]))
-        .unwrap();
+        let config =
+            Config::from_vars(&vars(&[("MOVEO_API_KEY", "sk-very-secret"), ("MOVEO_ACCOUNT_ID", "acc-1")])).unwrap();
         let printed = format!("{config:?}");
         assert!(!printed.contains("sk-very-secret"), "{printed}");
-        assert_eq!(
-            config.moveo.unwrap().api_key.expose_secret(),
-            "sk-very-secret"
-        );
+        assert_eq!(config.moveo.unwrap().api_key.expose_secret(), "sk-very-secret");
     }
 
     #[test]
     fn errors_name_the_variable() {
         let err = Config::from_vars(&vars(&[("MOVEO_API_KEY", "k")])).unwrap_err();
-        assert_eq!(err.to_string(), "MOVEO_API_KEY is set but MOVEO_ACCOUNT_ID is not: set both to use the Moveo API, or neither for demo data");
-        let err =
-            Config::from_vars(&vars(&[("REPORT_RECIPIENTS", "a@x.com; nobody")])).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("REPORT_RECIPIENTS has an invalid address 'nobody'"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "MOVEO_API_KEY is set but MOVEO_ACCOUNT_ID is not: set both to use the Moveo API, or neither for demo data"
         );
+        let err = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", "a@x.com; nobody")])).unwrap_err();
+        assert!(err.to_string().starts_with("REPORT_RECIPIENTS has an invalid address 'nobody'"), "{err}");
+        let plain =
+            [("MOVEO_API_KEY", "k"), ("MOVEO_ACCOUNT_ID", "a"), ("MOVEO_API_URL", "http://logs.example.com/v1")];
+        let err = Config::from_vars(&vars(&plain)).unwrap_err();
+        assert!(err.to_string().starts_with("MOVEO_API_URL must be an https:// URL"), "{err}");
         let err = Config::from_vars(&vars(&[("REPORT_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"), "{err}");
     }
 
     #[test]
     fn recipients_are_split_and_trimmed() {
-        let config =
-            Config::from_vars(&vars(&[("REPORT_RECIPIENTS", " a@x.com, b@y.org ")])).unwrap();
+        let config = Config::from_vars(&vars(&[("REPORT_RECIPIENTS", " a@x.com, b@y.org ")])).unwrap();
         assert_eq!(config.recipients.to, ["a@x.com", "b@y.org"]);
     }
 }

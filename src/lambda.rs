@@ -53,11 +53,7 @@ pub fn parse_event(
     request_id: &str,
     now: DateTime<Utc>,
 ) -> Result<ReportRequest, InvalidEvent> {
-    if value.get("detail-type").is_some()
-        || value
-            .get("source")
-            .is_some_and(|s| s.as_str() == Some("aws.events"))
-    {
+    if value.get("detail-type").is_some() || value.get("source").is_some_and(|s| s.as_str() == Some("aws.events")) {
         return Err(invalid(format!(
             "this is an EventBridge envelope, not a report request: give the schedule's target an Input such as {EXAMPLE}"
         )));
@@ -65,52 +61,34 @@ pub fn parse_event(
     let event: ReportEvent = serde_json::from_value(value)
         .map_err(|e| invalid(format!("not a report request ({e}); expected {EXAMPLE}")))?;
     let date = |field: &str, value: &str| {
-        value.parse::<NaiveDate>().map_err(|_| {
-            invalid(format!(
-                "`{field}` must be a date like 2026-10-01, got '{value}'"
-            ))
-        })
+        value
+            .parse::<NaiveDate>()
+            .map_err(|_| invalid(format!("`{field}` must be a date like 2026-10-01, got '{value}'")))
     };
-    let period = match (
-        event.period.as_deref(),
-        event.from.as_deref(),
-        event.to.as_deref(),
-    ) {
+    let period = match (event.period.as_deref(), event.from.as_deref(), event.to.as_deref()) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(invalid("give either `period` or `from`/`to`, not both"))
         }
         (Some("weekly"), None, None) => PeriodRequest::Weekly,
         (Some("monthly"), None, None) => PeriodRequest::Monthly,
         (Some(other), None, None) => {
-            return Err(invalid(format!(
-                "`period` must be \"weekly\" or \"monthly\", got '{other}'"
-            )))
+            return Err(invalid(format!("`period` must be \"weekly\" or \"monthly\", got '{other}'")))
         }
-        (None, Some(from), Some(to)) => PeriodRequest::Range {
-            from: date("from", from)?,
-            to: date("to", to)?,
-        },
+        (None, Some(from), Some(to)) => PeriodRequest::Range { from: date("from", from)?, to: date("to", to)? },
         (None, Some(_), None) | (None, None, Some(_)) => {
-            return Err(invalid(
-                "a custom range needs both `from` and `to` (inclusive dates)",
-            ))
+            return Err(invalid("a custom range needs both `from` and `to` (inclusive dates)"))
         }
-        (None, None, None) => {
-            return Err(invalid(format!(
-                "the event names no period; expected {EXAMPLE}"
-            )))
-        }
+        (None, None, None) => return Err(invalid(format!("the event names no period; expected {EXAMPLE}"))),
     };
     let tz = match &event.timezone {
-        Some(zone) => parse_zone(zone)
-            .map_err(|_| invalid(format!("`timezone` '{zone}' is not an IANA time zone")))?,
+        Some(zone) => parse_zone(zone).map_err(|_| invalid(format!("`timezone` '{zone}' is not an IANA time zone")))?,
         None => config.timezone,
     };
     let now = match event.scheduled_time.as_deref() {
         Some(t) if t.starts_with('<') => {
             return Err(invalid(format!(
-                "`scheduled_time` is '{t}': only EventBridge Scheduler fills that in; leave it out when invoking directly"
-            )))
+            "`scheduled_time` is '{t}': only EventBridge Scheduler fills that in; leave it out when invoking directly"
+        )))
         }
         Some(t) => DateTime::parse_from_rfc3339(t)
             .map(|t| t.with_timezone(&Utc))
@@ -119,8 +97,7 @@ pub fn parse_event(
     };
     let recipients = match &event.recipients {
         Some(list) => Recipients {
-            to: parse_addresses("recipients", &list.join(","))
-                .map_err(|e| invalid(e.to_string()))?,
+            to: parse_addresses("recipients", &list.join(",")).map_err(|e| invalid(e.to_string()))?,
             ..config.recipients.clone()
         },
         None => config.recipients.clone(),
@@ -145,10 +122,7 @@ pub fn diagnostic(error: &RunError) -> Diagnostic {
     } else {
         "Failed"
     };
-    Diagnostic {
-        error_type: format!("{class}.{}", error.error_type()),
-        error_message: error.to_string(),
-    }
+    Diagnostic { error_type: format!("{class}.{}", error.error_type()), error_message: error.to_string() }
 }
 
 /// What the invocation returns: what was produced and where.
@@ -159,19 +133,11 @@ pub fn response(outcome: &Outcome) -> Value {
     value
 }
 
-async fn handle(
-    app: &App,
-    config: &Config,
-    event: LambdaEvent<Value>,
-) -> Result<Value, Diagnostic> {
-    let request = parse_event(event.payload, config, &event.context.request_id, Utc::now())
-        .map_err(|e| {
-            tracing::warn!(error = %e, "invalid event");
-            Diagnostic {
-                error_type: "Invalid.Event".into(),
-                error_message: e.0,
-            }
-        })?;
+async fn handle(app: &App, config: &Config, event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let request = parse_event(event.payload, config, &event.context.request_id, Utc::now()).map_err(|e| {
+        tracing::warn!(error = %e, "invalid event");
+        Diagnostic { error_type: "Invalid.Event".into(), error_message: e.0 }
+    })?;
     match app.run(&request).await {
         Ok(outcome) => Ok(response(&outcome)),
         Err(e) => {
@@ -187,33 +153,17 @@ async fn with_api_key(
     mut vars: HashMap<String, String>,
     aws: &aws_config::SdkConfig,
 ) -> Result<HashMap<String, String>, String> {
-    let Some(name) = vars
-        .get("MOVEO_API_KEY_PARAMETER")
-        .filter(|n| !n.is_empty())
-        .cloned()
-    else {
+    let Some(name) = vars.get("MOVEO_API_KEY_PARAMETER").filter(|n| !n.is_empty()).cloned() else {
         return Ok(vars);
     };
     if vars.get("MOVEO_API_KEY").is_some_and(|k| !k.is_empty()) {
         return Ok(vars);
     }
     let ssm = aws_sdk_ssm::Client::new(aws);
-    let out = ssm
-        .get_parameter()
-        .name(&name)
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| {
-            format!(
-                "reading the Moveo API key from SSM parameter {name}: {}",
-                crate::deliver::describe_sdk_error(&e)
-            )
-        })?;
-    let key = out
-        .parameter
-        .and_then(|p| p.value)
-        .ok_or_else(|| format!("SSM parameter {name} has no value"))?;
+    let out = ssm.get_parameter().name(&name).with_decryption(true).send().await.map_err(|e| {
+        format!("reading the Moveo API key from SSM parameter {name}: {}", crate::deliver::describe_sdk_error(&e))
+    })?;
+    let key = out.parameter.and_then(|p| p.value).ok_or_else(|| format!("SSM parameter {name} has no value"))?;
     vars.insert("MOVEO_API_KEY".into(), key);
     Ok(vars)
 }
@@ -236,11 +186,7 @@ mod tests {
     use serde_json::json;
 
     fn config() -> Config {
-        Config::from_vars(&HashMap::from([(
-            "REPORT_RECIPIENTS".to_string(),
-            "team@example.com".to_string(),
-        )]))
-        .unwrap()
+        Config::from_vars(&HashMap::from([("REPORT_RECIPIENTS".to_string(), "team@example.com".to_string())])).unwrap()
     }
 
     fn now() -> DateTime<Utc> {
@@ -259,8 +205,7 @@ mod tests {
 
     #[test]
     fn a_direct_invocation_can_set_a_range_recipients_and_dry_run() {
-        let event =
-            json!({"from":"2026-10-01","to":"2026-10-15","recipients":["a@x.com"],"dry_run":true});
+        let event = json!({"from":"2026-10-01","to":"2026-10-15","recipients":["a@x.com"],"dry_run":true});
         let request = parse_event(event, &config(), "r1", now()).unwrap();
         assert!(request.dry_run);
         assert_eq!(request.recipients.to, ["a@x.com"]);
@@ -274,27 +219,15 @@ mod tests {
                 json!({"version":"0","detail-type":"Scheduled Event","source":"aws.events","detail":{}}),
                 "EventBridge envelope",
             ),
-            (
-                json!({"period":"weekly","colour":"blue"}),
-                "unknown field `colour`",
-            ),
-            (
-                json!({"period":"daily"}),
-                "must be \"weekly\" or \"monthly\"",
-            ),
+            (json!({"period":"weekly","colour":"blue"}), "unknown field `colour`"),
+            (json!({"period":"daily"}), "must be \"weekly\" or \"monthly\""),
             (json!({"from":"2026-10-01"}), "needs both `from` and `to`"),
-            (
-                json!({"from":"2026-10-01","to":"15.10.2026"}),
-                "`to` must be a date",
-            ),
+            (json!({"from":"2026-10-01","to":"15.10.2026"}), "`to` must be a date"),
             (
                 json!({"period":"weekly","scheduled_time":"<aws.scheduler.scheduled-time>"}),
                 "only EventBridge Scheduler fills that in",
             ),
-            (
-                json!({"period":"weekly","timezone":"Mars/Base"}),
-                "not an IANA time zone",
-            ),
+            (json!({"period":"weekly","timezone":"Mars/Base"}), "not an IANA time zone"),
             (json!({}), "names no period"),
             (json!("weekly"), "not a report request"),
         ];

@@ -31,5 +31,6 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Report(args) => app::report(args, config).await,
         Command::Check(args) => app::check(args, config).await,
+        Command::Bench(args) => moveo_reports::bench::bench(args, config).await,
     }
 }

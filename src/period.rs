@@ -5,7 +5,7 @@
 //! every later step — the API query, the demo data, the labels — agrees on
 //! the same instants, across DST changes and month lengths.
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt;
@@ -52,28 +52,18 @@ pub enum PeriodError {
     #[error("--to {to} is before --from {from}: the range must end on or after its first day")]
     EndBeforeStart { from: NaiveDate, to: NaiveDate },
     #[error("--to {to} is not over yet in {tz} (today is {today}): a report covers whole days that have ended")]
-    InFuture {
-        to: NaiveDate,
-        today: NaiveDate,
-        tz: Tz,
-    },
+    InFuture { to: NaiveDate, today: NaiveDate, tz: Tz },
     #[error("--from {from} --to {to} spans {days} days; the longest range is {MAX_DAYS} days")]
-    TooLong {
-        from: NaiveDate,
-        to: NaiveDate,
-        days: i64,
-    },
-    #[error(
-        "--tz '{0}' is not an IANA time zone (for example Europe/Berlin, America/New_York, UTC)"
-    )]
+    TooLong { from: NaiveDate, to: NaiveDate, days: i64 },
+    #[error("--from {0} is before 2000: Moveo has no analytics that old")]
+    TooEarly(NaiveDate),
+    #[error("--tz '{0}' is not an IANA time zone (for example Europe/Berlin, America/New_York, UTC)")]
     UnknownZone(String),
 }
 
 /// Parses an IANA zone name, with an error that names the flag.
 pub fn parse_zone(name: &str) -> Result<Tz, PeriodError> {
-    name.trim()
-        .parse::<Tz>()
-        .map_err(|_| PeriodError::UnknownZone(name.to_string()))
+    name.trim().parse::<Tz>().map_err(|_| PeriodError::UnknownZone(name.to_string()))
 }
 
 /// A run of whole local days, with its UTC bounds.
@@ -94,37 +84,27 @@ pub struct Period {
 impl Period {
     /// Pins a request to dates, relative to `now` (the schedule's time on Lambda, so a
     /// retried or delayed run reports the same period).
-    pub fn resolve(
-        request: PeriodRequest,
-        tz: Tz,
-        now: DateTime<Utc>,
-    ) -> Result<Period, PeriodError> {
+    pub fn resolve(request: PeriodRequest, tz: Tz, now: DateTime<Utc>) -> Result<Period, PeriodError> {
         let today = now.with_timezone(&tz).date_naive();
         match request {
             PeriodRequest::Weekly => {
                 // Monday of this week, then one week back: the last *full* week.
                 let this_monday = today - Days::new(today.weekday().num_days_from_monday() as u64);
                 let first = this_monday - Days::new(7);
-                Ok(Period::new(
-                    PeriodKind::Weekly,
-                    tz,
-                    first,
-                    first + Days::new(6),
-                ))
+                Ok(Period::new(PeriodKind::Weekly, tz, first, first + Days::new(6)))
             }
             PeriodRequest::Monthly => {
                 let this_month = today.with_day(1).expect("day 1 exists in every month");
                 let first = this_month - Months::new(1);
-                Ok(Period::new(
-                    PeriodKind::Monthly,
-                    tz,
-                    first,
-                    this_month - Days::new(1),
-                ))
+                Ok(Period::new(PeriodKind::Monthly, tz, first, this_month - Days::new(1)))
             }
             PeriodRequest::Range { from, to } => {
                 if to < from {
                     return Err(PeriodError::EndBeforeStart { from, to });
+                }
+                // Also keeps date arithmetic (the previous period) far from chrono's limits.
+                if from.year() < 2000 {
+                    return Err(PeriodError::TooEarly(from));
                 }
                 if to >= today {
                     return Err(PeriodError::InFuture { to, today, tz });
@@ -153,26 +133,15 @@ impl Period {
     /// number of days immediately before.
     pub fn previous(&self) -> Period {
         match self.kind {
-            PeriodKind::Weekly => Period::new(
-                self.kind,
-                self.tz,
-                self.first_day - Days::new(7),
-                self.first_day - Days::new(1),
-            ),
-            PeriodKind::Monthly => Period::new(
-                self.kind,
-                self.tz,
-                self.first_day - Months::new(1),
-                self.first_day - Days::new(1),
-            ),
+            PeriodKind::Weekly => {
+                Period::new(self.kind, self.tz, self.first_day - Days::new(7), self.first_day - Days::new(1))
+            }
+            PeriodKind::Monthly => {
+                Period::new(self.kind, self.tz, self.first_day - Months::new(1), self.first_day - Days::new(1))
+            }
             PeriodKind::Custom => {
                 let len = self.day_count() as u64;
-                Period::new(
-                    self.kind,
-                    self.tz,
-                    self.first_day - Days::new(len),
-                    self.first_day - Days::new(1),
-                )
+                Period::new(self.kind, self.tz, self.first_day - Days::new(len), self.first_day - Days::new(1))
             }
         }
     }
@@ -184,15 +153,6 @@ impl Period {
     /// Every local day of the period, in order.
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         self.first_day.iter_days().take(self.day_count())
-    }
-
-    /// The local day an instant falls on, if it falls inside the period.
-    pub fn day_index(&self, instant: DateTime<Utc>) -> Option<usize> {
-        if instant < self.start || instant >= self.end {
-            return None;
-        }
-        let local = instant.with_timezone(&self.tz).date_naive();
-        Some((local - self.first_day).num_days() as usize)
     }
 
     /// A short human label: "16–22 Nov 2026", "1–30 Nov 2026", "28 Dec 2026 – 3 Jan 2027".
@@ -239,11 +199,6 @@ pub fn local_midnight(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
 }
 
-/// Monday = 0 … Sunday = 6, for grids laid out the way a reader's week runs.
-pub fn weekday_index(day: Weekday) -> usize {
-    day.num_days_from_monday() as usize
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,10 +215,7 @@ mod tests {
     #[test]
     fn weekly_is_the_last_full_monday_to_sunday_week() {
         let p = Period::resolve(PeriodRequest::Weekly, UTC, at("2026-11-25T10:00:00Z")).unwrap();
-        assert_eq!(
-            (p.first_day, p.last_day),
-            (date("2026-11-16"), date("2026-11-22"))
-        );
+        assert_eq!((p.first_day, p.last_day), (date("2026-11-16"), date("2026-11-22")));
         assert_eq!(p.label(), "16–22 Nov 2026");
         // On a Monday the week that just ended is reported, not the one starting.
         let p = Period::resolve(PeriodRequest::Weekly, UTC, at("2026-11-23T07:00:00Z")).unwrap();
@@ -284,25 +236,16 @@ mod tests {
     #[test]
     fn week_across_spring_forward_in_berlin_is_167_hours() {
         let p = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-03-31T08:00:00Z")).unwrap();
-        assert_eq!(
-            (p.first_day, p.last_day),
-            (date("2026-03-23"), date("2026-03-29"))
-        );
+        assert_eq!((p.first_day, p.last_day), (date("2026-03-23"), date("2026-03-29")));
         assert_eq!(p.start, at("2026-03-22T23:00:00Z"));
         assert_eq!(p.end, at("2026-03-29T22:00:00Z"));
         assert_eq!((p.end - p.start).num_hours(), 167);
-        assert_eq!(p.day_index(at("2026-03-29T21:59:59Z")), Some(6));
-        assert_eq!(p.day_index(at("2026-03-29T22:00:00Z")), None);
     }
 
     #[test]
     fn week_across_fall_back_in_new_york_is_169_hours() {
-        let p =
-            Period::resolve(PeriodRequest::Weekly, New_York, at("2026-11-03T12:00:00Z")).unwrap();
-        assert_eq!(
-            (p.first_day, p.last_day),
-            (date("2026-10-26"), date("2026-11-01"))
-        );
+        let p = Period::resolve(PeriodRequest::Weekly, New_York, at("2026-11-03T12:00:00Z")).unwrap();
+        assert_eq!((p.first_day, p.last_day), (date("2026-10-26"), date("2026-11-01")));
         assert_eq!(p.start, at("2026-10-26T04:00:00Z"));
         assert_eq!(p.end, at("2026-11-02T05:00:00Z"));
         assert_eq!((p.end - p.start).num_hours(), 169);
@@ -319,78 +262,53 @@ mod tests {
         ];
         for (now, first, last, days) in cases {
             let p = Period::resolve(PeriodRequest::Monthly, UTC, at(now)).unwrap();
-            assert_eq!(
-                (p.first_day, p.last_day, p.day_count()),
-                (date(first), date(last), days),
-                "{now}"
-            );
+            assert_eq!((p.first_day, p.last_day, p.day_count()), (date(first), date(last), days), "{now}");
         }
     }
 
     #[test]
     fn previous_month_of_march_is_february_and_of_january_is_december() {
-        let march =
-            Period::resolve(PeriodRequest::Monthly, UTC, at("2024-04-02T00:00:00Z")).unwrap();
+        let march = Period::resolve(PeriodRequest::Monthly, UTC, at("2024-04-02T00:00:00Z")).unwrap();
         assert_eq!(march.previous().first_day, date("2024-02-01"));
         assert_eq!(march.previous().last_day, date("2024-02-29"));
         let jan = Period::resolve(PeriodRequest::Monthly, UTC, at("2027-02-02T00:00:00Z")).unwrap();
-        assert_eq!(
-            (jan.previous().first_day, jan.previous().last_day),
-            (date("2026-12-01"), date("2026-12-31"))
-        );
+        assert_eq!((jan.previous().first_day, jan.previous().last_day), (date("2026-12-01"), date("2026-12-31")));
     }
 
     #[test]
     fn a_week_over_new_year_has_a_label_with_both_years() {
         let p = Period::resolve(PeriodRequest::Weekly, UTC, at("2027-01-05T00:00:00Z")).unwrap();
-        assert_eq!(
-            (p.first_day, p.last_day),
-            (date("2026-12-28"), date("2027-01-03"))
-        );
+        assert_eq!((p.first_day, p.last_day), (date("2026-12-28"), date("2027-01-03")));
         assert_eq!(p.label(), "28 Dec 2026 – 3 Jan 2027");
         assert_eq!(p.previous().first_day, date("2026-12-21"));
     }
 
     #[test]
     fn custom_range_is_inclusive_and_compares_with_the_same_length_before() {
-        let req = PeriodRequest::Range {
-            from: date("2026-11-01"),
-            to: date("2026-11-15"),
-        };
+        let req = PeriodRequest::Range { from: date("2026-11-01"), to: date("2026-11-15") };
         let p = Period::resolve(req, New_York, at("2026-11-25T00:00:00Z")).unwrap();
         assert_eq!(p.day_count(), 15);
         // 1 Nov 2026 is the fall-back day in New York: midnight is still EDT.
         assert_eq!(p.start, at("2026-11-01T04:00:00Z"));
         assert_eq!(p.end, at("2026-11-16T05:00:00Z"));
         let prev = p.previous();
-        assert_eq!(
-            (prev.first_day, prev.last_day),
-            (date("2026-10-17"), date("2026-10-31"))
-        );
+        assert_eq!((prev.first_day, prev.last_day), (date("2026-10-17"), date("2026-10-31")));
         assert_eq!(p.label(), "1–15 Nov 2026");
     }
 
     #[test]
     fn impossible_ranges_are_errors_that_name_the_flag() {
         let now = at("2026-11-25T12:00:00Z");
-        let range = |from: &str, to: &str| PeriodRequest::Range {
-            from: date(from),
-            to: date(to),
-        };
+        let range = |from: &str, to: &str| PeriodRequest::Range { from: date(from), to: date(to) };
         let err = Period::resolve(range("2026-11-10", "2026-11-01"), UTC, now).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("--to 2026-11-01 is before --from 2026-11-10"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("--to 2026-11-01 is before --from 2026-11-10"), "{err}");
         let err = Period::resolve(range("2026-11-20", "2026-11-25"), UTC, now).unwrap_err();
-        assert!(
-            err.to_string().contains("--to 2026-11-25 is not over yet"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("--to 2026-11-25 is not over yet"), "{err}");
         let err = Period::resolve(range("2025-01-01", "2026-01-31"), UTC, now).unwrap_err();
         assert!(err.to_string().contains("396 days"), "{err}");
         assert!(Period::resolve(range("2025-11-24", "2026-11-24"), UTC, now).is_ok());
+        let err = Period::resolve(range("-262143-01-01", "-262143-01-02"), UTC, now).unwrap_err();
+        assert!(err.to_string().contains("before 2000"), "{err}");
         let err = parse_zone("Europe/Berln").unwrap_err();
         assert!(err.to_string().starts_with("--tz 'Europe/Berln'"), "{err}");
     }

@@ -5,8 +5,8 @@
 
 use crate::analytics::{AnalyticsSource, FetchError, Interval, Scope, Window};
 use crate::deliver::{
-    delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest,
-    ManifestEntry, OutgoingEmail, ReportStore, StoreError,
+    delivery_key, sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, Manifest, ManifestEntry,
+    OutgoingEmail, ReportStore, StoreError,
 };
 use crate::period::{Period, PeriodError, PeriodRequest};
 use crate::render::email::{compose, EmailParts, Recipients};
@@ -48,8 +48,15 @@ pub enum RunError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{source} (the report is archived at {archived}; a retry sends it)")]
-    Mail { source: MailError, archived: String },
+    #[error("{source}. The report is archived at {archived}; {next}")]
+    Mail {
+        source: MailError,
+        archived: String,
+        /// What happens on the next try, which depends on whether the claim was released.
+        next: String,
+        /// The claim was released and the mail certainly not sent: trying again is safe.
+        released: bool,
+    },
 }
 
 impl RunError {
@@ -59,7 +66,7 @@ impl RunError {
             RunError::Period(_) | RunError::Render(_) => false,
             RunError::Fetch { source, .. } => source.is_retryable(),
             RunError::Store(e) => e.is_retryable(),
-            RunError::Mail { source, .. } => source.is_retryable(),
+            RunError::Mail { source, released, .. } => *released && matches!(source, MailError::Unavailable(_)),
         }
     }
 
@@ -67,16 +74,14 @@ impl RunError {
     pub fn error_type(&self) -> &'static str {
         match self {
             RunError::Period(_) => "InvalidRequest",
-            RunError::Fetch {
-                source: FetchError::Unauthorized { .. },
-                ..
-            } => "MoveoUnauthorized",
+            RunError::Fetch { source: FetchError::Unauthorized { .. }, .. } => "MoveoUnauthorized",
             RunError::Fetch { .. } if self.is_retryable() => "MoveoUnavailable",
             RunError::Fetch { .. } => "MoveoQueryFailed",
             RunError::Render(_) => "RenderFailed",
             RunError::Store(_) if self.is_retryable() => "StoreUnavailable",
             RunError::Store(_) => "StoreRejected",
             RunError::Mail { .. } if self.is_retryable() => "MailUnavailable",
+            RunError::Mail { source: MailError::Uncertain(_), .. } => "MailUncertain",
             RunError::Mail { .. } => "MailRejected",
         }
     }
@@ -123,19 +128,11 @@ pub struct Pipeline<S, R, M> {
 }
 
 fn window(period: &Period) -> Window {
-    Window {
-        start: period.start,
-        end: period.end,
-        interval: Interval::for_days(period.day_count()),
-    }
+    Window { start: period.start, end: period.end, interval: Interval::for_days(period.day_count()) }
 }
 
 /// Times a phase and gives it a tracing span, so one log line per step says where time went.
-async fn phase<T, F: std::future::Future<Output = T>>(
-    name: &'static str,
-    slot: &mut Duration,
-    f: F,
-) -> T {
+async fn phase<T, F: std::future::Future<Output = T>>(name: &'static str, slot: &mut Duration, f: F) -> T {
     let started = Instant::now();
     let out = f.instrument(info_span!("phase", name)).await;
     *slot = started.elapsed();
@@ -155,12 +152,7 @@ fn timed<T>(name: &'static str, slot: &mut Duration, f: impl FnOnce() -> T) -> T
 impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
     /// The storage prefix of a period's report: `reports/{account}/{kind}/{start}_{end}`.
     pub fn prefix(&self, period: &Period) -> String {
-        format!(
-            "reports/{}/{}/{}",
-            self.account,
-            period.kind.as_str(),
-            period.slug()
-        )
+        format!("reports/{}/{}/{}", self.account, period.kind.as_str(), period.slug())
     }
 
     pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
@@ -185,20 +177,10 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             )
         })
         .await
-        .map_err(|source| RunError::Fetch {
-            period: period.to_string(),
-            source,
-        })?;
+        .map_err(|source| RunError::Fetch { period: period.to_string(), source })?;
 
         let report = timed("model", &mut t.model, || {
-            Report::build(
-                &period,
-                &current,
-                &before,
-                &self.account,
-                self.source.name(),
-                Utc::now(),
-            )
+            Report::build(&period, &current, &before, &self.account, self.source.name(), Utc::now())
         });
         let charts = timed("charts", &mut t.charts, || self.renderer.charts(&report))?;
         let (email_html, email_text, report_html) =
@@ -210,7 +192,11 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let message_id = format!(
             "{}.{}@moveo-reports",
             period.slug(),
-            &sha256_hex(format!("{record_key}/{}", request.request_id).as_bytes())[..12]
+            // Stable for a report and its recipients, so a mail client can fold an accidental
+            // duplicate into one; a deliberate resend is a new message.
+            &sha256_hex(
+                format!("{record_key}/{}", if request.resend { request.request_id.as_str() } else { "" }).as_bytes()
+            )[..12]
         );
         let raw = compose(&EmailParts {
             subject: report.subject(),
@@ -228,37 +214,17 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         .map_err(RenderError::from)?;
 
         let mut artifacts = vec![
-            Artifact::new(
-                "report.html",
-                "text/html; charset=utf-8",
-                report_html.into_bytes(),
-            ),
+            Artifact::new("report.html", "text/html; charset=utf-8", report_html.into_bytes()),
             Artifact::new("report.pdf", "application/pdf", pdf),
-            Artifact::new(
-                "email.html",
-                "text/html; charset=utf-8",
-                email_html.into_bytes(),
-            ),
-            Artifact::new(
-                "email.txt",
-                "text/plain; charset=utf-8",
-                email_text.into_bytes(),
-            ),
+            Artifact::new("email.html", "text/html; charset=utf-8", email_html.into_bytes()),
+            Artifact::new("email.txt", "text/plain; charset=utf-8", email_text.into_bytes()),
             Artifact::new("email.eml", "message/rfc822", raw.clone()),
             Artifact::new("data.csv", "text/csv; charset=utf-8", csv),
         ];
-        artifacts.extend(
-            charts
-                .into_iter()
-                .map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)),
-        );
+        artifacts
+            .extend(charts.into_iter().map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)));
 
-        let keys = phase(
-            "archive",
-            &mut t.archive,
-            self.archive(&period, &prefix, request, artifacts),
-        )
-        .await?;
+        let keys = phase("archive", &mut t.archive, self.archive(&period, &prefix, request, artifacts)).await?;
 
         let delivery = if request.dry_run {
             Delivery::DryRun
@@ -271,12 +237,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
                 raw: &raw,
                 slug: &period.slug(),
             };
-            phase(
-                "mail",
-                &mut t.mail,
-                self.send_once(&record_key, &prefix, request, &email),
-            )
-            .await?
+            phase("mail", &mut t.mail, self.send_once(&record_key, &prefix, request, &email)).await?
         };
         info!(%delivery, "report done");
         Ok(Outcome {
@@ -290,24 +251,19 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         })
     }
 
-    async fn already_delivered(
-        &self,
-        record_key: &str,
-    ) -> Result<Option<DeliveryRecord>, StoreError> {
+    async fn already_delivered(&self, record_key: &str) -> Result<Option<DeliveryRecord>, StoreError> {
         let Some(bytes) = self.store.get(record_key).await? else {
             return Ok(None);
         };
         // An unreadable record still proves a claim was made; never send on doubt.
-        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            DeliveryRecord {
-                status: "unknown".into(),
-                recipients: vec![],
-                claimed_at: Utc::now(),
-                sent_at: None,
-                message_id: None,
-                request_id: String::new(),
-                resend: false,
-            }
+        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| DeliveryRecord {
+            status: "unknown".into(),
+            recipients: vec![],
+            claimed_at: Utc::now(),
+            sent_at: None,
+            message_id: None,
+            request_id: String::new(),
+            resend: false,
         })))
     }
 
@@ -320,6 +276,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         timings: Timings,
     ) -> Outcome {
         let delivery = Delivery::AlreadyDelivered {
+            state: record.status,
+            claimed_at: record.claimed_at,
             at: record.sent_at,
             message_id: record.message_id,
             record: self.store.locate(record_key),
@@ -346,9 +304,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let mut entries = Vec::with_capacity(artifacts.len());
         for artifact in &artifacts {
             let key = format!("{prefix}/{}", artifact.name);
-            self.store
-                .put(&key, artifact.content_type, &artifact.bytes)
-                .await?;
+            self.store.put(&key, artifact.content_type, &artifact.bytes).await?;
             entries.push(ManifestEntry {
                 key,
                 content_type: artifact.content_type.to_string(),
@@ -370,12 +326,52 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         let manifest_key = format!("{prefix}/manifest.json");
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
-        self.store
-            .put(&manifest_key, "application/json", &json)
-            .await?;
+        self.store.put(&manifest_key, "application/json", &json).await?;
         let mut keys: Vec<String> = manifest.artifacts.into_iter().map(|e| e.key).collect();
         keys.push(manifest_key);
         Ok(keys)
+    }
+
+    /// A refused send releases the claim so a retry can send; an uncertain one keeps
+    /// it (marked `unknown`), because a retry could send the report twice.
+    async fn after_failed_send(
+        &self,
+        source: MailError,
+        key: &str,
+        mut record: DeliveryRecord,
+        prefix: &str,
+    ) -> RunError {
+        let archived = self.store.locate(prefix);
+        let record_at = self.store.locate(key);
+        if !source.certainly_not_sent() {
+            record.status = "unknown".into();
+            let json = serde_json::to_vec_pretty(&record).expect("a record always serialises");
+            if let Err(e) = self.store.put(key, "application/json", &json).await {
+                tracing::warn!(error = %e, key, "could not mark the delivery claim as unknown; it still blocks a resend");
+            }
+            let next = format!(
+                "the claim {record_at} is kept, so no retry sends a duplicate. If the mail did not arrive, send it \
+                 with --resend (or \"resend\": true in the event)"
+            );
+            return RunError::Mail { source, archived, next, released: false };
+        }
+        match self.store.delete(key).await {
+            Ok(()) => {
+                let next = match source {
+                    MailError::Unavailable(_) => "the next try sends it".to_string(),
+                    _ => "once that is fixed, the next run sends it".to_string(),
+                };
+                RunError::Mail { source, archived, next, released: true }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, key, "could not release the delivery claim after a failed send");
+                let next = format!(
+                    "the delivery claim {record_at} could not be removed ({e}), so a retry will report it as claimed; \
+                     remove that record or use --resend"
+                );
+                RunError::Mail { source, archived, next, released: false }
+            }
+        }
     }
 
     /// Claim → send → record. A failed send releases the claim so a retry can send;
@@ -400,53 +396,37 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         // A resend keeps the original record and leaves one of its own beside it.
         let key = if request.resend {
-            record_key.replace(
-                ".json",
-                &format!("-resend-{}.json", claimed_at.format("%Y%m%dT%H%M%S%.3fZ")),
-            )
+            record_key.replace(".json", &format!("-resend-{}.json", claimed_at.format("%Y%m%dT%H%M%S%.3fZ")))
         } else {
             record_key.to_string()
         };
-        let json =
-            |r: &DeliveryRecord| serde_json::to_vec_pretty(r).expect("a record always serialises");
-        if !self
-            .store
-            .put_if_absent(&key, "application/json", &json(&record))
-            .await?
-        {
-            let delivered = self.already_delivered(&key).await?.unwrap_or(record);
-            return Ok(Delivery::AlreadyDelivered {
-                at: delivered.sent_at,
-                message_id: delivered.message_id,
-                record: self.store.locate(&key),
-            });
+        let json = |r: &DeliveryRecord| serde_json::to_vec_pretty(r).expect("a record always serialises");
+        if !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+            let holder = self.already_delivered(&key).await?.unwrap_or_else(|| record.clone());
+            // The claim can be our own: the write succeeded, its answer was lost, and
+            // the SDK's retry found the object. Then we hold it and go on.
+            let ours = holder.request_id == record.request_id && holder.claimed_at == record.claimed_at;
+            if !ours {
+                return Ok(Delivery::AlreadyDelivered {
+                    state: holder.status,
+                    claimed_at: holder.claimed_at,
+                    at: holder.sent_at,
+                    message_id: holder.message_id,
+                    record: self.store.locate(&key),
+                });
+            }
         }
         let message_id = match self.mailer.send(email).await {
             Ok(id) => id,
-            Err(source) => {
-                if let Err(e) = self.store.delete(&key).await {
-                    tracing::error!(error = %e, key, "could not release the delivery claim after a failed send");
-                }
-                return Err(RunError::Mail {
-                    source,
-                    archived: self.store.locate(prefix),
-                });
-            }
+            Err(source) => return Err(self.after_failed_send(source, &key, record, prefix).await),
         };
         record.status = "sent".into();
         record.sent_at = Some(Utc::now());
         record.message_id = Some(message_id.clone());
         // The mail is out; failing to record it must not make the run look failed and retried.
-        if let Err(e) = self
-            .store
-            .put(&key, "application/json", &json(&record))
-            .await
-        {
+        if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
             tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
         }
-        Ok(Delivery::Sent {
-            message_id,
-            resend: request.resend,
-        })
+        Ok(Delivery::Sent { message_id, resend: request.resend })
     }
 }

@@ -6,8 +6,8 @@
 //! upward trend, a long tail of intents and feedback in several scripts.
 
 use super::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell,
-    IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
+    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell, IntentCount, OpenClosedBucket,
+    RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
 
@@ -34,13 +34,7 @@ const INTENTS: &[&str] = &[
     "subscription_pause",
 ];
 
-const AGENTS: &[&str] = &[
-    "Maria Papadopoulou",
-    "Jonas Weber",
-    "Aisha Khan",
-    "Lucas Martin",
-    "Sofia Rossi",
-];
+const AGENTS: &[&str] = &["Maria Papadopoulou", "Jonas Weber", "Aisha Khan", "Lucas Martin", "Sofia Rossi"];
 
 /// Feedback texts by mood, so a quote matches its stars.
 const PRAISE: &[&str] = &[
@@ -62,10 +56,7 @@ const COMPLAINTS: &[&str] = &[
     "I asked twice and got the same useless link.",
     "Die Antwort passte nicht zu meiner Frage.",
 ];
-const MIXED: &[&str] = &[
-    "It was okay, but the agent had to step in.",
-    "Fine in the end, a bit slow 🙂",
-];
+const MIXED: &[&str] = &["It was okay, but the agent had to step in.", "Fine in the end, a bit slow 🙂"];
 
 /// Built-in, deterministic analytics for a realistic support desk.
 #[derive(Debug, Clone)]
@@ -78,10 +69,7 @@ pub struct DemoData {
 
 impl Default for DemoData {
     fn default() -> Self {
-        DemoData {
-            intents: INTENTS.len(),
-            ratings_per_day: 24.0,
-        }
+        DemoData { intents: INTENTS.len(), ratings_per_day: 24.0 }
     }
 }
 
@@ -134,37 +122,20 @@ impl DemoData {
         let starts = bucket_starts(window.start, window.end, step);
 
         let per_bucket = |f: &dyn Fn(NaiveDateTime) -> f64| -> Vec<f64> {
-            starts
-                .iter()
-                .map(|&s| {
-                    (0..days_per_bucket)
-                        .map(|d| f(s + Duration::days(d as i64)))
-                        .sum()
-                })
-                .collect()
+            starts.iter().map(|&s| (0..days_per_bucket).map(|d| f(s + Duration::days(d as i64))).sum()).collect()
         };
 
         let sessions = per_bucket(&|t| self.sessions_on(t));
-        let users =
-            per_bucket(&|t| self.sessions_on(t) * (0.78 + 0.06 * unit(salted(day_number(t), 2))));
-        let messages =
-            per_bucket(&|t| self.sessions_on(t) * (4.1 + 0.8 * unit(salted(day_number(t), 3))));
-        let handovers =
-            per_bucket(&|t| self.sessions_on(t) * (0.16 + 0.05 * unit(salted(day_number(t), 4))));
+        let users = per_bucket(&|t| self.sessions_on(t) * (0.78 + 0.06 * unit(salted(day_number(t), 2))));
+        let messages = per_bucket(&|t| self.sessions_on(t) * (4.1 + 0.8 * unit(salted(day_number(t), 3))));
+        let handovers = per_bucket(&|t| self.sessions_on(t) * (0.16 + 0.05 * unit(salted(day_number(t), 4))));
         let ratings = per_bucket(&|t| {
             let rhythm = if is_weekend(t) { 0.6 } else { 1.0 };
             self.ratings_per_day * rhythm * (0.8 + 0.4 * unit(salted(day_number(t), 5)))
         });
 
         let series = |values: &[f64]| -> Vec<Bucket> {
-            starts
-                .iter()
-                .zip(values)
-                .map(|(&start, &v)| Bucket {
-                    start,
-                    count: v.round() as u64,
-                })
-                .collect()
+            starts.iter().zip(values).map(|(&start, &v)| Bucket { start, count: v.round() as u64 }).collect()
         };
         let total = |values: &[f64]| values.iter().map(|v| v.round() as u64).sum::<u64>();
 
@@ -176,11 +147,7 @@ impl DemoData {
             .zip(&handovers)
             .map(|(&start, &h)| {
                 let open = (h * 0.07 * unit(salted(day_number(start), 6))).round() as u64;
-                OpenClosedBucket {
-                    start,
-                    open,
-                    closed: (h.round() as u64).saturating_sub(open),
-                }
+                OpenClosedBucket { start, open, closed: (h.round() as u64).saturating_sub(open) }
             })
             .collect();
 
@@ -224,21 +191,13 @@ impl DemoData {
                     };
                     feedback.push(Feedback {
                         rating,
-                        text: with_text.then(|| {
-                            pool[(unit((base + i) ^ 0xBEEF) * pool.len() as f64) as usize]
-                                .to_string()
-                        }),
-                        agent_name: (rating <= 3).then(|| {
-                            AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()
-                        }),
+                        text: with_text
+                            .then(|| pool[(unit((base + i) ^ 0xBEEF) * pool.len() as f64) as usize].to_string()),
+                        agent_name: (rating <= 3)
+                            .then(|| AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()),
                     });
                 }
-                RatingBucket {
-                    start,
-                    avg: (n > 0).then(|| sum as f64 / n as f64),
-                    count: n,
-                    above_3: above,
-                }
+                RatingBucket { start, avg: (n > 0).then(|| sum as f64 / n as f64), count: n, above_3: above }
             })
             .collect();
 
@@ -249,10 +208,7 @@ impl DemoData {
                 // Zipf-like long tail, with each intent drifting a little per window.
                 let share = 0.22 / (i as f64 + 1.0).powf(0.9);
                 let drift = 0.85 + 0.3 * unit(window_key.wrapping_mul(31) ^ i as u64);
-                IntentCount {
-                    intent: name,
-                    count: (messages_total as f64 * share * drift).round() as u64,
-                }
+                IntentCount { intent: name, count: (messages_total as f64 * share * drift).round() as u64 }
             })
             .collect();
         top_intents.sort_by(|a, b| b.count.cmp(&a.count).then(a.intent.cmp(&b.intent)));
@@ -345,8 +301,7 @@ fn average_times(buckets: &[ResponseTimeBucket]) -> ResponseTimes {
 fn hourly_cells(messages_total: u64) -> Vec<HourCell> {
     let weight = |weekday: u8, hour: u8| -> f64 {
         let h = hour as f64;
-        let office =
-            (-((h - 11.0) / 3.2).powi(2)).exp() + 0.7 * (-((h - 16.0) / 2.5).powi(2)).exp();
+        let office = (-((h - 11.0) / 3.2).powi(2)).exp() + 0.7 * (-((h - 16.0) / 2.5).powi(2)).exp();
         let evening = 0.25 * (-((h - 20.5) / 2.0).powi(2)).exp();
         let night = if (1..=5).contains(&hour) { 0.01 } else { 0.04 };
         // Mondays are busiest, Fridays taper off, weekends are mostly evenings.
@@ -356,9 +311,7 @@ fn hourly_cells(messages_total: u64) -> Vec<HourCell> {
             None => 0.45 * (office * 0.5 + evening * 1.6 + night),
         }
     };
-    let sum: f64 = (1..=7u8)
-        .flat_map(|d| (0..24u8).map(move |h| weight(d, h)))
-        .sum();
+    let sum: f64 = (1..=7u8).flat_map(|d| (0..24u8).map(move |h| weight(d, h))).sum();
     (1..=7u8)
         .flat_map(|weekday| (0..24u8).map(move |hour| (weekday, hour)))
         .map(|(weekday, hour)| HourCell {
@@ -377,23 +330,14 @@ mod tests {
     use chrono::TimeZone;
 
     fn window(from: (i32, u32, u32), days: i64) -> Window {
-        let start = Utc
-            .with_ymd_and_hms(from.0, from.1, from.2, 0, 0, 0)
-            .unwrap();
-        Window {
-            start,
-            end: start + Duration::days(days),
-            interval: Interval::Day,
-        }
+        let start = Utc.with_ymd_and_hms(from.0, from.1, from.2, 0, 0, 0).unwrap();
+        Window { start, end: start + Duration::days(days), interval: Interval::Day }
     }
 
     #[test]
     fn the_same_window_gives_the_same_numbers() {
         let demo = DemoData::default();
-        assert_eq!(
-            demo.dataset(window((2026, 11, 16), 7)),
-            demo.dataset(window((2026, 11, 16), 7))
-        );
+        assert_eq!(demo.dataset(window((2026, 11, 16), 7)), demo.dataset(window((2026, 11, 16), 7)));
     }
 
     #[test]
@@ -402,10 +346,7 @@ mod tests {
         let monday = data.sessions[0].count;
         let sunday = data.sessions[6].count;
         assert!(sunday * 3 < monday * 2, "monday {monday}, sunday {sunday}");
-        assert_eq!(
-            data.sessions_total,
-            data.sessions.iter().map(|b| b.count).sum::<u64>()
-        );
+        assert_eq!(data.sessions_total, data.sessions.iter().map(|b| b.count).sum::<u64>());
     }
 
     #[test]

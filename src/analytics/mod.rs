@@ -165,28 +165,17 @@ pub enum FetchError {
     #[error("{operation}: Moveo is still rate limiting (HTTP 429) after {attempts} attempts")]
     RateLimited { operation: String, attempts: u32 },
     #[error("{operation}: Moveo is unavailable after {attempts} attempts: {detail}")]
-    Unavailable {
-        operation: String,
-        attempts: u32,
-        detail: String,
-    },
+    Unavailable { operation: String, attempts: u32, detail: String },
     #[error("{operation}: Moveo answered with an error: {message}")]
     Query { operation: String, message: String },
     #[error("{operation}: unexpected response at `{field}`: {detail}")]
-    Shape {
-        operation: String,
-        field: String,
-        detail: String,
-    },
+    Shape { operation: String, field: String, detail: String },
 }
 
 impl FetchError {
     /// Whether trying the whole run again later can succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            FetchError::RateLimited { .. } | FetchError::Unavailable { .. }
-        )
+        matches!(self, FetchError::RateLimited { .. } | FetchError::Unavailable { .. })
     }
 }
 
@@ -194,11 +183,7 @@ impl FetchError {
 pub trait AnalyticsSource: Send + Sync {
     /// Everything about one window, or an error. A source never returns a
     /// partial dataset: a report with silently missing numbers is worse than none.
-    fn fetch(
-        &self,
-        window: Window,
-        scope: Scope,
-    ) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
+    fn fetch(&self, window: Window, scope: Scope) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
 
     /// A short name for logs and the manifest ("demo", "moveo").
     fn name(&self) -> &'static str;

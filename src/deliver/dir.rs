@@ -5,6 +5,8 @@ use super::{ReportStore, StoreError};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+static TEMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Debug, Clone)]
 pub struct DirStore {
     root: PathBuf,
@@ -18,10 +20,7 @@ impl DirStore {
     fn path(&self, key: &str) -> Result<PathBuf, StoreError> {
         // Keys are built by us, but a key must never climb out of the root.
         if key.split('/').any(|part| part == ".." || part.is_empty()) || key.starts_with('/') {
-            return Err(StoreError::Rejected {
-                action: format!("writing {key}"),
-                detail: "invalid key".into(),
-            });
+            return Err(StoreError::Rejected { action: format!("writing {key}"), detail: "invalid key".into() });
         }
         Ok(self.root.join(key))
     }
@@ -29,9 +28,7 @@ impl DirStore {
     async fn prepare(&self, key: &str) -> Result<PathBuf, StoreError> {
         let path = self.path(key)?;
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| fail("creating", parent, e))?;
+            tokio::fs::create_dir_all(parent).await.map_err(|e| fail("creating", parent, e))?;
         }
         Ok(path)
     }
@@ -40,14 +37,8 @@ impl DirStore {
 fn fail(action: &str, path: &Path, e: std::io::Error) -> StoreError {
     let action = format!("{action} {}", path.display());
     match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::InvalidInput => StoreError::Rejected {
-            action,
-            detail: e.to_string(),
-        },
-        _ => StoreError::Unavailable {
-            action,
-            detail: e.to_string(),
-        },
+        ErrorKind::PermissionDenied | ErrorKind::InvalidInput => StoreError::Rejected { action, detail: e.to_string() },
+        _ => StoreError::Unavailable { action, detail: e.to_string() },
     }
 }
 
@@ -55,36 +46,28 @@ impl ReportStore for DirStore {
     async fn put(&self, key: &str, _content_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.prepare(key).await?;
         // Write aside, then rename: a reader never sees half a file.
-        let tmp = path.with_extension("partial");
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(|e| fail("writing", &tmp, e))?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(|e| fail("writing", &path, e))
+        // Unique per writer: report.html and report.pdf, or two runs, never share a temporary file.
+        let unique = format!(
+            "{}.{}.partial",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let tmp =
+            path.with_file_name(format!("{}.{unique}", path.file_name().and_then(|n| n.to_str()).unwrap_or("file")));
+        tokio::fs::write(&tmp, bytes).await.map_err(|e| fail("writing", &tmp, e))?;
+        tokio::fs::rename(&tmp, &path).await.map_err(|e| fail("writing", &path, e))
     }
 
-    async fn put_if_absent(
-        &self,
-        key: &str,
-        _content_type: &str,
-        bytes: &[u8],
-    ) -> Result<bool, StoreError> {
+    async fn put_if_absent(&self, key: &str, _content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
         use tokio::io::AsyncWriteExt;
         let path = self.prepare(key).await?;
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await;
+        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await;
         let mut file = match file {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
             Err(e) => return Err(fail("creating", &path, e)),
         };
-        file.write_all(bytes)
-            .await
-            .map_err(|e| fail("writing", &path, e))?;
+        file.write_all(bytes).await.map_err(|e| fail("writing", &path, e))?;
         file.flush().await.map_err(|e| fail("writing", &path, e))?;
         Ok(true)
     }
@@ -119,14 +102,8 @@ mod tests {
     async fn put_if_absent_wins_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = DirStore::new(dir.path());
-        assert!(store
-            .put_if_absent("a/b.json", "application/json", b"1")
-            .await
-            .unwrap());
-        assert!(!store
-            .put_if_absent("a/b.json", "application/json", b"2")
-            .await
-            .unwrap());
+        assert!(store.put_if_absent("a/b.json", "application/json", b"1").await.unwrap());
+        assert!(!store.put_if_absent("a/b.json", "application/json", b"2").await.unwrap());
         assert_eq!(store.get("a/b.json").await.unwrap().unwrap(), b"1");
         store.delete("a/b.json").await.unwrap();
         assert_eq!(store.get("a/b.json").await.unwrap(), None);

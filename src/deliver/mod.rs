@@ -40,12 +40,7 @@ impl StoreError {
 /// Where artefacts and delivery records live: a folder locally, S3 in production.
 pub trait ReportStore: Send + Sync {
     /// Writes `bytes` at `key`, replacing what was there.
-    fn put(
-        &self,
-        key: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn put(&self, key: &str, content_type: &str, bytes: &[u8]) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Writes `bytes` at `key` only if nothing is there yet, atomically.
     /// `Ok(false)` means another writer got there first.
@@ -68,16 +63,22 @@ pub trait ReportStore: Send + Sync {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    /// The sender or a recipient is not allowed (unverified in SES, malformed).
+    /// Refused and not sent: the sender or a recipient is not allowed (unverified in SES, malformed).
     #[error("{0}")]
     Rejected(String),
+    /// Not sent, for a passing reason (throttling, no connection).
     #[error("sending the email: {0}")]
     Unavailable(String),
+    /// The request may have reached the mail service before it failed (a timeout,
+    /// a lost response): the message may or may not be out.
+    #[error("sending the email: {0}; the message may or may not have been sent")]
+    Uncertain(String),
 }
 
 impl MailError {
-    pub fn is_retryable(&self) -> bool {
-        matches!(self, MailError::Unavailable(_))
+    /// Whether the message certainly did not go out, so trying again cannot duplicate it.
+    pub fn certainly_not_sent(&self) -> bool {
+        !matches!(self, MailError::Uncertain(_))
     }
 }
 
@@ -93,10 +94,7 @@ pub struct OutgoingEmail<'a> {
 /// Sends mail: an `.eml` folder locally, SES in production.
 pub trait Mailer: Send + Sync {
     /// Sends the message; returns the transport's message id.
-    fn send(
-        &self,
-        email: &OutgoingEmail<'_>,
-    ) -> impl Future<Output = Result<String, MailError>> + Send;
+    fn send(&self, email: &OutgoingEmail<'_>) -> impl Future<Output = Result<String, MailError>> + Send;
 
     /// A short name for logs ("ses", "eml").
     fn name(&self) -> &'static str;
@@ -112,11 +110,7 @@ pub struct Artifact {
 
 impl Artifact {
     pub fn new(name: impl Into<String>, content_type: &'static str, bytes: Vec<u8>) -> Artifact {
-        Artifact {
-            name: name.into(),
-            content_type,
-            bytes,
-        }
+        Artifact { name: name.into(), content_type, bytes }
     }
 }
 
@@ -167,6 +161,9 @@ pub enum Delivery {
         resend: bool,
     },
     AlreadyDelivered {
+        /// `sent`, or `sending`/`unknown` for a claim whose send was never confirmed.
+        state: String,
+        claimed_at: DateTime<Utc>,
         at: Option<DateTime<Utc>>,
         message_id: Option<String>,
         record: String,
@@ -180,11 +177,18 @@ impl std::fmt::Display for Delivery {
         match self {
             Delivery::Sent { message_id, resend: false } => write!(f, "sent (message id {message_id})"),
             Delivery::Sent { message_id, resend: true } => write!(f, "sent again on request (message id {message_id})"),
-            Delivery::AlreadyDelivered { at, message_id, record } => write!(
+            Delivery::AlreadyDelivered { state, at: Some(at), message_id, record, .. } if state == "sent" => write!(
                 f,
-                "already delivered on {} (message id {}); nothing sent. Use --resend to send it again. Record: {record}",
-                at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "an unconfirmed earlier run".into()),
+                "already delivered on {} (message id {}); nothing sent. To send it again: --resend, or \"resend\": true in the event. Record: {record}",
+                at.format("%Y-%m-%d %H:%M UTC"),
                 message_id.as_deref().unwrap_or("unknown"),
+            ),
+            Delivery::AlreadyDelivered { state, claimed_at, record, .. } => write!(
+                f,
+                "claimed for delivery at {} by an earlier run that never confirmed sending (state: {state}); it may not \
+                 have gone out, and nothing is sent automatically. If it did not arrive: --resend, or \"resend\": true \
+                 in the event. Record: {record}",
+                claimed_at.format("%Y-%m-%d %H:%M UTC"),
             ),
             Delivery::DryRun => write!(f, "dry run: nothing sent"),
             Delivery::NoRecipients => write!(f, "no recipients configured: nothing sent (set REPORT_RECIPIENTS or --recipients)"),
@@ -195,10 +199,7 @@ impl std::fmt::Display for Delivery {
 /// The record key for a report and a set of recipients: the same people get a
 /// report once, a different list is a different delivery.
 pub fn delivery_key(prefix: &str, recipients: &Recipients) -> String {
-    let mut all: Vec<String> = recipients
-        .all()
-        .map(|a| a.trim().to_ascii_lowercase())
-        .collect();
+    let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
     all.sort();
     all.dedup();
     let digest = sha256_hex(all.join(",").as_bytes());

@@ -25,15 +25,11 @@ impl S3Store {
         prefix: Option<String>,
         force_path_style: bool,
     ) -> S3Store {
-        let s3 = aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(force_path_style)
-            .build();
+        let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style).build();
         S3Store {
             client: Client::from_conf(s3),
             bucket,
-            prefix: prefix
-                .map(|p| p.trim_matches('/').to_string())
-                .filter(|p| !p.is_empty()),
+            prefix: prefix.map(|p| p.trim_matches('/').to_string()).filter(|p| !p.is_empty()),
         }
     }
 
@@ -50,19 +46,14 @@ impl S3Store {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let (verb, preposition) = action;
-        let action = format!(
-            "{verb} {} {preposition} s3://{}",
-            self.key(key),
-            self.bucket
-        );
+        let action = format!("{verb} {} {preposition} s3://{}", self.key(key), self.bucket);
         let detail = super::describe_sdk_error(&e);
         let lasting = match &e {
             SdkError::ServiceError(service) => {
                 let status = service.raw().status().as_u16();
                 let code = service.err().code().unwrap_or("");
                 // Throttling and 5xx pass; a missing bucket or a denied write does not.
-                (400..500).contains(&status)
-                    && !matches!(code, "SlowDown" | "Throttling" | "RequestTimeout")
+                (400..500).contains(&status) && !matches!(code, "SlowDown" | "Throttling" | "RequestTimeout")
             }
             SdkError::ConstructionFailure(_) => true,
             _ => false,
@@ -97,12 +88,7 @@ impl ReportStore for S3Store {
             .map_err(|e| self.error(("uploading", "to"), key, e))
     }
 
-    async fn put_if_absent(
-        &self,
-        key: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> Result<bool, StoreError> {
+    async fn put_if_absent(&self, key: &str, content_type: &str, bytes: &[u8]) -> Result<bool, StoreError> {
         let result = self
             .client
             .put_object()
@@ -124,23 +110,13 @@ impl ReportStore for S3Store {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let result = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(self.key(key))
-            .send()
-            .await;
+        let result = self.client.get_object().bucket(&self.bucket).key(self.key(key)).send().await;
         match result {
             Ok(object) => {
-                let bytes = object
-                    .body
-                    .collect()
-                    .await
-                    .map_err(|e| StoreError::Unavailable {
-                        action: format!("downloading {} from s3://{}", self.key(key), self.bucket),
-                        detail: e.to_string(),
-                    })?;
+                let bytes = object.body.collect().await.map_err(|e| StoreError::Unavailable {
+                    action: format!("downloading {} from s3://{}", self.key(key), self.bucket),
+                    detail: e.to_string(),
+                })?;
                 Ok(Some(bytes.into_bytes().to_vec()))
             }
             Err(e) if status(&e) == Some(404) => Ok(None),

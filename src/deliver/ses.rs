@@ -15,9 +15,12 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub fn new(config: &aws_config::SdkConfig) -> SesMailer {
-        SesMailer {
-            client: Client::new(config),
-        }
+        // No SDK retries: a retried send after a timeout could deliver the report twice.
+        // Whether to try again is the pipeline's call, which knows what was claimed.
+        let ses = aws_sdk_ses::config::Builder::from(config)
+            .retry_config(aws_sdk_ses::config::retry::RetryConfig::standard().with_max_attempts(1))
+            .build();
+        SesMailer { client: Client::from_conf(ses) }
     }
 }
 
@@ -52,15 +55,20 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let detail = super::describe_sdk_error(&e);
-    let SdkError::ServiceError(service) = &e else {
-        return MailError::Unavailable(format!("SES did not answer: {detail}"));
+    let service = match &e {
+        SdkError::ServiceError(service) => service,
+        SdkError::ConstructionFailure(_) => return MailError::Rejected(format!("building the SES request: {detail}")),
+        // No connection was made, so nothing was sent.
+        SdkError::DispatchFailure(_) if detail.contains("Connect") || detail.contains("dns error") => {
+            return MailError::Unavailable(format!("SES could not be reached: {detail}"))
+        }
+        // The request may have arrived: a timeout or a lost response.
+        _ => return MailError::Uncertain(format!("SES did not answer: {detail}")),
     };
     let code = service.err().code().unwrap_or("");
     let message = service.err().message().unwrap_or("");
     match code {
-        "MessageRejected"
-        | "MailFromDomainNotVerifiedException"
-        | "ConfigurationSetDoesNotExistException" => {
+        "MessageRejected" | "MailFromDomainNotVerifiedException" | "ConfigurationSetDoesNotExistException" => {
             let recipients: Vec<&str> = email.recipients.all().map(String::as_str).collect();
             MailError::Rejected(format!(
                 "SES rejected the message from {} to {}: {message}. Verify the sender (and, in the SES sandbox, each \

@@ -55,11 +55,7 @@ pub struct GraphqlClient {
 /// What one attempt ended with, before retry decisions.
 #[derive(Debug)]
 enum Attempt {
-    Transient {
-        detail: String,
-        retry_after: Option<Duration>,
-        rate_limited: bool,
-    },
+    Transient { detail: String, retry_after: Option<Duration>, rate_limited: bool },
     Final(FetchError),
 }
 
@@ -75,12 +71,7 @@ struct GraphqlError {
 }
 
 impl GraphqlClient {
-    pub fn new(
-        url: &str,
-        account_id: &str,
-        api_key: &SecretString,
-        retry: RetryPolicy,
-    ) -> Result<Self, FetchError> {
+    pub fn new(url: &str, account_id: &str, api_key: &SecretString, retry: RetryPolicy) -> Result<Self, FetchError> {
         let invalid = |what: &str| FetchError::Query {
             operation: "(setup)".into(),
             message: format!("{what} contains characters that cannot go in an HTTP header"),
@@ -91,10 +82,8 @@ impl GraphqlClient {
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
-        headers.insert(
-            "x-moveo-account-id",
-            HeaderValue::from_str(account_id).map_err(|_| invalid("MOVEO_ACCOUNT_ID"))?,
-        );
+        headers
+            .insert("x-moveo-account-id", HeaderValue::from_str(account_id).map_err(|_| invalid("MOVEO_ACCOUNT_ID"))?);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -103,11 +92,7 @@ impl GraphqlClient {
             .pool_max_idle_per_host(MAX_IN_FLIGHT)
             .user_agent(concat!("moveo-reports/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| FetchError::Unavailable {
-                operation: "(setup)".into(),
-                attempts: 0,
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| FetchError::Unavailable { operation: "(setup)".into(), attempts: 0, detail: e.to_string() })?;
         Ok(GraphqlClient {
             http,
             url: url.to_string(),
@@ -124,11 +109,8 @@ impl GraphqlClient {
         query: &Query,
         candidates: &Map<String, Value>,
     ) -> Result<Vec<T>, FetchError> {
-        let variables: Map<String, Value> = candidates
-            .iter()
-            .filter(|(name, _)| query.declares(name))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let variables: Map<String, Value> =
+            candidates.iter().filter(|(name, _)| query.declares(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
         let body = serde_json::json!({ "query": query.text, "variables": variables, "operationName": query.operation });
         let body = serde_json::to_vec(&body).expect("JSON values always serialise");
         let data = self.post(query, body).await?;
@@ -151,52 +133,29 @@ impl GraphqlClient {
         .when(|e| matches!(e, Attempt::Transient { .. }))
         // A server that says when to come back is believed, within the backoff's ceiling.
         .adjust(|e, planned| match (e, planned) {
-            (
-                Attempt::Transient {
-                    retry_after: Some(wait),
-                    ..
-                },
-                Some(_),
-            ) => Some((*wait).min(self.retry.max_delay)),
+            (Attempt::Transient { retry_after: Some(wait), .. }, Some(_)) => Some((*wait).min(self.retry.max_delay)),
             (_, planned) => planned,
         })
-        .notify(
-            |e, wait| tracing::warn!(operation = query.operation, error = ?e, ?wait, "retrying"),
-        )
+        .notify(|e, wait| tracing::warn!(operation = query.operation, error = ?e, ?wait, "retrying"))
         .await;
         result.map_err(|e| match e {
             Attempt::Final(e) => e,
-            Attempt::Transient {
-                rate_limited: true, ..
-            } => FetchError::RateLimited {
-                operation: query.operation.to_string(),
-                attempts,
-            },
-            Attempt::Transient { detail, .. } => FetchError::Unavailable {
-                operation: query.operation.to_string(),
-                attempts,
-                detail,
-            },
+            Attempt::Transient { rate_limited: true, .. } => {
+                FetchError::RateLimited { operation: query.operation.to_string(), attempts }
+            }
+            Attempt::Transient { detail, .. } => {
+                FetchError::Unavailable { operation: query.operation.to_string(), attempts, detail }
+            }
         })
     }
 
     async fn attempt(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, Attempt> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
         let op = query.operation;
         let response = match self.http.post(&self.url).body(body).send().await {
             Ok(r) => r,
             // reqwest's error text names the URL, never the headers.
-            Err(e) => {
-                return Err(Attempt::Transient {
-                    detail: describe(&e),
-                    retry_after: None,
-                    rate_limited: false,
-                })
-            }
+            Err(e) => return Err(Attempt::Transient { detail: describe(&e), retry_after: None, rate_limited: false }),
         };
         let status = response.status();
         let retry_after = response
@@ -218,11 +177,7 @@ impl GraphqlClient {
                 }))
             }
             StatusCode::TOO_MANY_REQUESTS => {
-                return Err(Attempt::Transient {
-                    detail: "HTTP 429".into(),
-                    retry_after,
-                    rate_limited: true,
-                })
+                return Err(Attempt::Transient { detail: "HTTP 429".into(), retry_after, rate_limited: true })
             }
             s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
                 return Err(Attempt::Transient {
@@ -241,15 +196,8 @@ impl GraphqlClient {
             })
         })?;
         if let Some(errors) = envelope.errors.filter(|e| !e.is_empty()) {
-            let message = errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(Attempt::Final(FetchError::Query {
-                operation: op.into(),
-                message,
-            }));
+            let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");
+            return Err(Attempt::Final(FetchError::Query { operation: op.into(), message }));
         }
         if !status.is_success() {
             return Err(Attempt::Final(FetchError::Query {
@@ -258,11 +206,7 @@ impl GraphqlClient {
             }));
         }
         envelope.data.ok_or_else(|| {
-            Attempt::Final(FetchError::Shape {
-                operation: op.into(),
-                field: "data".into(),
-                detail: "missing".into(),
-            })
+            Attempt::Final(FetchError::Shape { operation: op.into(), field: "data".into(), detail: "missing".into() })
         })
     }
 }
@@ -285,10 +229,7 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 /// `data.rows` as a list; a lone object is a one-row list. Errors name the field.
-fn decode_rows<T: DeserializeOwned>(
-    query: &Query,
-    mut data: Map<String, Value>,
-) -> Result<Vec<T>, FetchError> {
+fn decode_rows<T: DeserializeOwned>(query: &Query, mut data: Map<String, Value>) -> Result<Vec<T>, FetchError> {
     let rows = match data.remove("rows") {
         Some(Value::Array(rows)) => rows,
         Some(Value::Null) | None => {
@@ -316,22 +257,15 @@ mod tests {
 
     #[test]
     fn an_aggregate_object_is_a_one_row_list() {
-        let data: Map<String, Value> =
-            serde_json::from_str(r#"{"rows":{"counts":"15000"}}"#).unwrap();
+        let data: Map<String, Value> = serde_json::from_str(r#"{"rows":{"counts":"15000"}}"#).unwrap();
         let rows: Vec<Count> = decode_rows(&REQUESTS_COUNTS, data).unwrap();
         assert_eq!(rows[0].counts, 15000);
     }
 
     #[test]
     fn an_unexpected_shape_names_the_query_and_field() {
-        let data: Map<String, Value> =
-            serde_json::from_str(r#"{"rows":[{"counts":1},{"counts":"lots"}]}"#).unwrap();
-        let err = decode_rows::<Count>(&REQUESTS_COUNTS, data)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("RequestsCounts: unexpected response at `rows[1].counts`"),
-            "{err}"
-        );
+        let data: Map<String, Value> = serde_json::from_str(r#"{"rows":[{"counts":1},{"counts":"lots"}]}"#).unwrap();
+        let err = decode_rows::<Count>(&REQUESTS_COUNTS, data).unwrap_err().to_string();
+        assert!(err.starts_with("RequestsCounts: unexpected response at `rows[1].counts`"), "{err}");
     }
 }

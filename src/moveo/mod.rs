@@ -9,8 +9,8 @@ pub mod rows;
 pub mod variables;
 
 use crate::analytics::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell,
-    IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
+    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell, IntentCount, OpenClosedBucket,
+    RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
 };
 use crate::config::MoveoSettings;
 pub use client::{GraphqlClient, RetryPolicy};
@@ -31,18 +31,9 @@ pub struct MoveoApi {
 }
 
 impl MoveoApi {
-    pub fn new(
-        settings: &MoveoSettings,
-        filters: Filters,
-        retry: RetryPolicy,
-    ) -> Result<MoveoApi, FetchError> {
+    pub fn new(settings: &MoveoSettings, filters: Filters, retry: RetryPolicy) -> Result<MoveoApi, FetchError> {
         Ok(MoveoApi {
-            client: GraphqlClient::new(
-                &settings.url,
-                &settings.account_id,
-                &settings.api_key,
-                retry,
-            )?,
+            client: GraphqlClient::new(&settings.url, &settings.account_id, &settings.api_key, retry)?,
             account_id: settings.account_id.clone(),
             filters,
         })
@@ -55,24 +46,16 @@ impl MoveoApi {
     /// Runs each of the 21 queries once over `window`, for `moveo-reports check`.
     pub async fn check(&self, window: Window) -> Vec<CheckLine> {
         let vars = self.vars(&window, Some(5));
-        let runs = ALL
-            .iter()
-            .filter(|q| q.operation != SESSION_CONTENT.operation)
-            .map(|q| self.check_one(q, vars.clone()));
+        let runs =
+            ALL.iter().filter(|q| q.operation != SESSION_CONTENT.operation).map(|q| self.check_one(q, vars.clone()));
         let mut lines = futures_util::future::join_all(runs).await;
         // Session content needs a session id: the first one the preview returned, if any.
         let preview: Result<Vec<Value>, _> = self.client.rows(&SESSIONS_PREVIEW, &vars).await;
         let session = preview.ok().and_then(|rows| {
-            rows.first()
-                .and_then(|r| r.get("session_id"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
+            rows.first().and_then(|r| r.get("session_id")).and_then(Value::as_str).map(str::to_string)
         });
         let mut content_vars = vars.clone();
-        content_vars.insert(
-            "sessionId".into(),
-            session.map(Value::from).unwrap_or(Value::Null),
-        );
+        content_vars.insert("sessionId".into(), session.map(Value::from).unwrap_or(Value::Null));
         lines.insert(1, self.check_one(&SESSION_CONTENT, content_vars).await);
         lines
     }
@@ -80,11 +63,7 @@ impl MoveoApi {
     async fn check_one(&self, query: &'static Query, vars: Map<String, Value>) -> CheckLine {
         let started = Instant::now();
         let result = self.client.rows::<Value>(query, &vars).await;
-        CheckLine {
-            query,
-            elapsed: started.elapsed(),
-            result: result.map(|rows| rows.len()),
-        }
+        CheckLine { query, elapsed: started.elapsed(), result: result.map(|rows| rows.len()) }
     }
 }
 
@@ -110,12 +89,7 @@ async fn rows_if<T: serde::de::DeserializeOwned>(
 }
 
 fn buckets(rows: Vec<rows::IntervalCount>) -> Vec<Bucket> {
-    rows.into_iter()
-        .map(|r| Bucket {
-            start: r.date,
-            count: r.counts,
-        })
-        .collect()
+    rows.into_iter().map(|r| Bucket { start: r.date, count: r.counts }).collect()
 }
 
 fn times(t: rows::Times) -> ResponseTimes {
@@ -155,39 +129,20 @@ impl AnalyticsSource for MoveoApi {
                             rows_if::<rows::IntervalCount>(c, full, &SESSIONS_INTERVAL, &vars),
                             rows_if::<rows::IntervalCount>(c, full, &USERS_INTERVAL, &vars),
                             rows_if::<rows::IntervalCount>(c, full, &REQUESTS_INTERVAL, &vars),
-                            rows_if::<rows::TimesInterval>(
-                                c,
-                                full,
-                                &RESPONSE_TIMES_INTERVAL,
-                                &vars
-                            ),
+                            rows_if::<rows::TimesInterval>(c, full, &RESPONSE_TIMES_INTERVAL, &vars),
                         )
                     },
                     async {
                         tokio::try_join!(
                             rows_if::<rows::HourCount>(c, full, &MESSAGES_PER_HOUR, &vars),
                             rows_if::<rows::AgentPerformance>(c, full, &AGENTS_PERFORMANCE, &vars),
-                            rows_if::<rows::RatingFeedback>(
-                                c,
-                                full,
-                                &RATINGS_FEEDBACKS,
-                                &feedback_vars
-                            ),
+                            rows_if::<rows::RatingFeedback>(c, full, &RATINGS_FEEDBACKS, &feedback_vars),
                         )
                     },
                 )
             },
         )?;
-        let (
-            sessions_total,
-            messages_total,
-            brains,
-            intents,
-            overall,
-            replies,
-            open_closed,
-            ratings,
-        ) = totals;
+        let (sessions_total, messages_total, brains, intents, overall, replies, open_closed, ratings) = totals;
         let (sessions, users, messages, times_interval) = series;
         let (hourly, agents, feedback) = details;
         let one = |rows: Vec<rows::Count>| rows.first().map_or(0, |r| r.counts);
@@ -202,18 +157,11 @@ impl AnalyticsSource for MoveoApi {
             agent_replies: buckets(replies),
             open_closed: open_closed
                 .into_iter()
-                .map(|r| OpenClosedBucket {
-                    start: r.date,
-                    open: r.open_sessions,
-                    closed: r.closed_sessions,
-                })
+                .map(|r| OpenClosedBucket { start: r.date, open: r.open_sessions, closed: r.closed_sessions })
                 .collect(),
             response_times: times_interval
                 .into_iter()
-                .map(|r: rows::TimesInterval| ResponseTimeBucket {
-                    start: r.date,
-                    times: times(r.times),
-                })
+                .map(|r: rows::TimesInterval| ResponseTimeBucket { start: r.date, times: times(r.times) })
                 .collect(),
             response_overall: overall.into_iter().next().map(times).unwrap_or_default(),
             ratings: ratings
@@ -228,35 +176,21 @@ impl AnalyticsSource for MoveoApi {
             feedback: feedback
                 .into_iter()
                 .filter(|r: &rows::RatingFeedback| (1..=5).contains(&r.rating))
-                .map(|r| Feedback {
-                    rating: r.rating as u8,
-                    text: r.feedback,
-                    agent_name: r.agent_name,
-                })
+                .map(|r| Feedback { rating: r.rating as u8, text: r.feedback, agent_name: r.agent_name })
                 .collect(),
             top_intents: intents
                 .into_iter()
-                .map(|r| IntentCount {
-                    intent: r.intent.unwrap_or_else(|| "(no intent)".into()),
-                    count: r.counts,
-                })
+                .map(|r| IntentCount { intent: r.intent.unwrap_or_else(|| "(no intent)".into()), count: r.counts })
                 .collect(),
             hourly: hourly
                 .into_iter()
                 .filter(|r: &rows::HourCount| (1..=7).contains(&r.weekday) && r.hour < 24)
-                .map(|r| HourCell {
-                    weekday: r.weekday as u8,
-                    hour: r.hour as u8,
-                    count: r.counts,
-                })
+                .map(|r| HourCell { weekday: r.weekday as u8, hour: r.hour as u8, count: r.counts })
                 .collect(),
             agents: agents
                 .into_iter()
                 .map(|r: rows::AgentPerformance| AgentPerformance {
-                    name: r
-                        .agent_name
-                        .or(r.agent_id)
-                        .unwrap_or_else(|| "(unknown agent)".into()),
+                    name: r.agent_name.or(r.agent_id).unwrap_or_else(|| "(unknown agent)".into()),
                     replies: r.replies,
                     sessions: r.participated_sessions,
                     closed: r.closed_conversations,

@@ -19,10 +19,7 @@ impl Query {
     pub fn declares(&self, name: &str) -> bool {
         let header = self.text.split('{').next().unwrap_or("");
         header.split('$').skip(1).any(|rest| {
-            let declared = rest
-                .split(|c: char| c == ':' || c.is_whitespace())
-                .next()
-                .unwrap_or("");
+            let declared = rest.split(|c: char| c == ':' || c.is_whitespace()).next().unwrap_or("");
             declared == name
         })
     }
@@ -72,16 +69,8 @@ mod tests {
     fn there_are_21_operations_each_named_in_its_file() {
         assert_eq!(ALL.len(), 21);
         for q in ALL {
-            assert!(
-                q.text.contains(&format!("query {}", q.operation)),
-                "{} lacks its operation name",
-                q.title
-            );
-            assert!(
-                q.text.contains("rows:"),
-                "{} must alias its root field to rows",
-                q.title
-            );
+            assert!(q.text.contains(&format!("query {}", q.operation)), "{} lacks its operation name", q.title);
+            assert!(q.text.contains("rows:"), "{} must alias its root field to rows", q.title);
         }
     }
 

@@ -19,11 +19,9 @@ fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         None => Ok(None),
         Some(Number::Float(v)) => Ok(Some(v)),
         Some(Number::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(Number::Text(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("'{s}' is not a number"))),
+        Some(Number::Text(s)) => {
+            s.trim().parse().map(Some).map_err(|_| de::Error::custom(format!("'{s}' is not a number")))
+        }
     }
 }
 
@@ -57,9 +55,7 @@ pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
             return Some(t);
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .map(|d| d.and_time(chrono::NaiveTime::MIN))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_time(chrono::NaiveTime::MIN))
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,15 +172,13 @@ mod tests {
 
     #[test]
     fn numbers_may_arrive_as_strings_and_nulls() {
-        let row: IntervalCount =
-            serde_json::from_str(r#"{"date":"2026-11-16T00:00:00","counts":"1234"}"#).unwrap();
+        let row: IntervalCount = serde_json::from_str(r#"{"date":"2026-11-16T00:00:00","counts":"1234"}"#).unwrap();
         assert_eq!(row.counts, 1234);
         let row: Count = serde_json::from_str(r#"{"counts":null}"#).unwrap();
         assert_eq!(row.counts, 0);
-        let row: RatingsInterval = serde_json::from_str(
-            r#"{"date":"2026-11-16","avg_rating":null,"num_ratings":0,"num_more_than_3":"0"}"#,
-        )
-        .unwrap();
+        let row: RatingsInterval =
+            serde_json::from_str(r#"{"date":"2026-11-16","avg_rating":null,"num_ratings":0,"num_more_than_3":"0"}"#)
+                .unwrap();
         assert_eq!(row.avg_rating, None);
         assert!(serde_json::from_str::<Count>(r#"{"counts":"many"}"#).is_err());
         assert!(serde_json::from_str::<Count>(r#"{"counts":-1}"#).is_err());

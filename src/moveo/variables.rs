@@ -24,25 +24,13 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 /// A Postgres array literal with every element quoted, so tags with spaces or
 /// commas survive: `{"a", "b \"c\""}`.
 pub fn pg_array<S: AsRef<str>>(items: &[S]) -> String {
-    let quoted: Vec<String> = items
-        .iter()
-        .map(|s| {
-            format!(
-                "\"{}\"",
-                s.as_ref().replace('\\', "\\\\").replace('"', "\\\"")
-            )
-        })
-        .collect();
+    let quoted: Vec<String> =
+        items.iter().map(|s| format!("\"{}\"", s.as_ref().replace('\\', "\\\\").replace('"', "\\\""))).collect();
     format!("{{{}}}", quoted.join(", "))
 }
 
 /// Every variable a report query may take; each query sends the ones it declares.
-pub fn candidates(
-    window: &Window,
-    account_id: &str,
-    filters: &Filters,
-    limit: Option<u32>,
-) -> Map<String, Value> {
+pub fn candidates(window: &Window, account_id: &str, filters: &Filters, limit: Option<u32>) -> Map<String, Value> {
     let mut vars = Map::new();
     vars.insert("startDate".into(), timestamp(window.start).into());
     vars.insert("endDate".into(), timestamp(window.end).into());
@@ -76,20 +64,13 @@ mod tests {
     #[test]
     fn arrays_are_postgres_literals_with_quoted_elements() {
         assert_eq!(pg_array(&["web", "whatsapp"]), r#"{"web", "whatsapp"}"#);
-        assert_eq!(
-            pg_array(&[r#"vip "gold", tier"#]),
-            r#"{"vip \"gold\", tier"}"#
-        );
+        assert_eq!(pg_array(&[r#"vip "gold", tier"#]), r#"{"vip \"gold\", tier"}"#);
     }
 
     #[test]
     fn bounds_are_utc_without_a_zone_suffix() {
         let start = Utc.with_ymd_and_hms(2026, 11, 15, 23, 0, 0).unwrap();
-        let window = Window {
-            start,
-            end: start + chrono::Duration::days(7),
-            interval: Interval::Day,
-        };
+        let window = Window { start, end: start + chrono::Duration::days(7), interval: Interval::Day };
         let vars = candidates(&window, "acc", &Filters::default(), None);
         assert_eq!(vars["startDate"], "2026-11-15T23:00:00");
         assert_eq!(vars["endDate"], "2026-11-22T23:00:00");

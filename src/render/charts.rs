@@ -4,6 +4,7 @@
 //! stays distinguishable for the common kinds of colour blindness.
 
 use super::fonts::{register_chart_fonts, CHART_FAMILY};
+use crate::analytics::Interval;
 use crate::report::{kpi::group_thousands, Report, Row};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -67,10 +68,20 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
     register_chart_fonts();
     let rows = &report.rows;
     let total = |f: fn(&Row) -> u64| group_thousands(rows.iter().map(f).sum::<u64>() as i64);
+    // Ranges longer than a quarter have a row per week, and every label says so.
+    let weekly = report.meta.interval == Interval::Week.as_pg();
+    let (unit, per) = if weekly { ("weeks", "per week") } else { ("days", "per day") };
+    let pick = |day: &'static str, week: &'static str| if weekly { week } else { day };
     Ok(vec![
-        draw("activity", "Sessions, users and messages per day", HEIGHT, |a| activity(a, rows)).map(|c| Chart {
+        draw(
+            "activity",
+            pick("Sessions, users and messages per day", "Sessions, users and messages per week"),
+            HEIGHT,
+            |a| activity(a, rows, per),
+        )
+        .map(|c| Chart {
             alt: format!(
-                "Line chart: {} sessions, {} users and {} user messages over {} days.",
+                "Line chart: {} sessions, {} users and {} user messages over {} {unit}.",
                 total(|r| r.sessions),
                 total(|r| r.users),
                 total(|r| r.messages),
@@ -92,30 +103,30 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
         })?,
         draw("response_times", "Response times (minutes)", HEIGHT, |a| response_times(a, rows)).map(|c| Chart {
             alt: format!(
-                "Line chart of average, median and first response times per day; average over the period {}.",
+                "Line chart of average, median and first response times {per}; average over the period {}.",
                 report.kpis.iter().find(|k| k.key == "avg_response").map_or("—", |k| k.display.as_str())
             ),
             ..c
         })?,
-        draw("agent_replies", "Human agent replies per day", HEIGHT, |a| agent_replies(a, rows)).map(|c| Chart {
+        draw("agent_replies", pick("Human agent replies per day", "Human agent replies per week"), HEIGHT, |a| {
+            agent_replies(a, rows)
+        })
+        .map(|c| Chart {
             alt: format!("Bar chart: {} agent replies in the period.", total(|r| r.agent_replies)),
             ..c
         })?,
         draw("ratings", "Ratings", HEIGHT, |a| ratings(a, report)).map(|c| Chart {
             alt: format!(
                 "Bar chart of ratings from 1 to 5: {}.",
-                report
-                    .ratings
-                    .distribution
-                    .iter()
-                    .map(|(r, n, _)| format!("{r}★ {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                report.ratings.distribution.iter().map(|(r, n, _)| format!("{r}★ {n}")).collect::<Vec<_>>().join(", ")
             ),
             ..c
         })?,
         draw("messages_per_hour", "User messages per hour of the week", 560, |a| heatmap(a, report)).map(|c| {
-            Chart { alt: format!("Heat map of messages by weekday and hour; busiest: {}.", report.heatmap.busiest), ..c }
+            Chart {
+                alt: format!("Heat map of messages by weekday and hour; busiest: {}.", report.heatmap.busiest),
+                ..c
+            }
         })?,
     ])
 }
@@ -126,35 +137,19 @@ fn draw(
     height: u32,
     paint: impl FnOnce(&Area) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<Chart, ChartError> {
-    let fail = |e: &dyn std::fmt::Display| ChartError {
-        chart: name,
-        detail: e.to_string(),
-    };
+    let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
     let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&e))?;
         let area = root
-            .titled(
-                title,
-                (CHART_FAMILY, TITLE_SIZE)
-                    .into_font()
-                    .style(FontStyle::Bold)
-                    .color(&INK),
-            )
+            .titled(title, (CHART_FAMILY, TITLE_SIZE).into_font().style(FontStyle::Bold).color(&INK))
             .map_err(|e| fail(&e))?;
         paint(&area).map_err(|e| fail(&e))?;
         root.present().map_err(|e| fail(&e))?;
     }
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
-    Ok(Chart {
-        name,
-        title,
-        alt: String::new(),
-        png,
-        width: WIDTH,
-        height,
-    })
+    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height })
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -202,10 +197,7 @@ fn line_chart(
     series: &[(&str, RGBColor, Vec<Option<f64>>)],
     y_format: &dyn Fn(&f64) -> String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let max = series
-        .iter()
-        .flat_map(|(_, _, v)| v.iter().flatten())
-        .fold(0.0f64, |a, &b| a.max(b));
+    let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
@@ -227,21 +219,12 @@ fn line_chart(
         .axis_desc_style(label_font())
         .draw()?;
     for (name, color, values) in series {
-        let points: Vec<(f64, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
+        let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
         let color = *color;
         chart
-            .draw_series(LineSeries::new(
-                points.clone(),
-                color.stroke_width(LINE_WIDTH),
-            ))?
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(LINE_WIDTH)))?
             .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH))
-            });
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH)));
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, color.filled())))?;
     }
     chart
@@ -255,12 +238,12 @@ fn line_chart(
     Ok(())
 }
 
-fn activity(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+fn activity(area: &Area, rows: &[Row], per: &str) -> Result<(), Box<dyn std::error::Error>> {
     let col = |f: fn(&Row) -> u64| rows.iter().map(|r| Some(f(r) as f64)).collect::<Vec<_>>();
     line_chart(
         area,
         rows,
-        "per day",
+        per,
         &[
             ("User messages", BLUE, col(|r| r.messages)),
             ("Sessions", ORANGE, col(|r| r.sessions)),
@@ -276,21 +259,9 @@ fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::E
         rows,
         "minutes",
         &[
-            (
-                "First response",
-                VERMILLION,
-                rows.iter().map(|r| r.first_response).collect(),
-            ),
-            (
-                "Average",
-                BLUE,
-                rows.iter().map(|r| r.avg_response).collect(),
-            ),
-            (
-                "Median",
-                SKY,
-                rows.iter().map(|r| r.median_response).collect(),
-            ),
+            ("First response", VERMILLION, rows.iter().map(|r| r.first_response).collect()),
+            ("Average", BLUE, rows.iter().map(|r| r.avg_response).collect()),
+            ("Median", SKY, rows.iter().map(|r| r.median_response).collect()),
         ],
         &|y| format!("{y:.1}"),
     )
@@ -319,10 +290,7 @@ fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Er
         .draw()?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let x = i as f64;
-        Rectangle::new(
-            [(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)],
-            PURPLE.filled(),
-        )
+        Rectangle::new([(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)], PURPLE.filled())
     }))?;
     Ok(())
 }
@@ -370,11 +338,7 @@ fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         Rectangle::new([(0.0, y - 0.36), (r.count as f64, y + 0.36)], BLUE.filled())
     }))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
-        Text::new(
-            r.count_display.clone(),
-            (r.count as f64 + max * 0.01, i as f64 - 0.25),
-            label_font(),
-        )
+        Text::new(r.count_display.clone(), (r.count as f64 + max * 0.01, i as f64 - 0.25), label_font())
     }))?;
     Ok(())
 }
@@ -410,28 +374,17 @@ fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         .draw()?;
     chart.draw_series(dist.iter().map(|&(r, n, _)| {
         let x = r as f64;
-        Rectangle::new(
-            [(x - 0.32, 0.0), (x + 0.32, n as f64)],
-            colors[r as usize - 1].filled(),
-        )
+        Rectangle::new([(x - 0.32, 0.0), (x + 0.32, n as f64)], colors[r as usize - 1].filled())
     }))?;
     chart.draw_series(dist.iter().map(|&(r, n, share)| {
-        Text::new(
-            format!("{share:.0}%"),
-            (r as f64 - 0.14, n as f64 + max * 0.05),
-            label_font(),
-        )
+        Text::new(format!("{share:.0}%"), (r as f64 - 0.14, n as f64 + max * 0.05), label_font())
     }))?;
     Ok(())
 }
 
 /// A sequential blue scale: light for quiet hours, dark for busy ones.
 fn heat_color(value: u64, max: u64) -> RGBColor {
-    let t = if max == 0 {
-        0.0
-    } else {
-        (value as f64 / max as f64).sqrt()
-    };
+    let t = if max == 0 { 0.0 } else { (value as f64 / max as f64).sqrt() };
     let lerp = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
     RGBColor(lerp(0xF1, 0x08), lerp(0xF5, 0x30), lerp(0xF9, 0x6B))
 }
@@ -465,10 +418,7 @@ fn heatmap(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         (0..24).map(move |h| {
             let v = map.cells[d][h];
             let (x, y) = (h as f64, d as f64);
-            Rectangle::new(
-                [(x + 0.04, y - 0.44), (x + 0.96, y + 0.44)],
-                heat_color(v, map.max).filled(),
-            )
+            Rectangle::new([(x + 0.04, y - 0.44), (x + 0.96, y + 0.44)], heat_color(v, map.max).filled())
         })
     }))?;
     Ok(())

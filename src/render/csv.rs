@@ -15,11 +15,7 @@ pub fn data_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
             ("activity", "users", row.users.to_string()),
             ("response_times", "avg_minutes", opt(row.avg_response)),
             ("response_times", "median_minutes", opt(row.median_response)),
-            (
-                "response_times",
-                "first_response_minutes",
-                opt(row.first_response),
-            ),
+            ("response_times", "first_response_minutes", opt(row.first_response)),
             ("agent_replies", "replies", row.agent_replies.to_string()),
             ("sessions_handled", "open", row.open.to_string()),
             ("sessions_handled", "closed", row.closed.to_string()),
@@ -30,30 +26,15 @@ pub fn data_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
         }
     }
     for intent in &report.intents {
-        out.write_record([
-            "intents",
-            "messages",
-            &intent.name,
-            &intent.count.to_string(),
-        ])?;
+        out.write_record(["intents", "messages", &intent.name, &intent.count.to_string()])?;
     }
     for (rating, count, _) in &report.ratings.distribution {
-        out.write_record([
-            "ratings",
-            "count",
-            &format!("{rating} stars"),
-            &count.to_string(),
-        ])?;
+        out.write_record(["ratings", "count", &format!("{rating} stars"), &count.to_string()])?;
     }
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     for (d, hours) in report.heatmap.cells.iter().enumerate() {
         for (h, count) in hours.iter().enumerate() {
-            out.write_record([
-                "messages_per_hour",
-                DAYS[d],
-                &format!("{h:02}:00"),
-                &count.to_string(),
-            ])?;
+            out.write_record(["messages_per_hour", DAYS[d], &format!("{h:02}:00"), &count.to_string()])?;
         }
     }
     for kpi in &report.kpis {

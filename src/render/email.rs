@@ -53,33 +53,19 @@ pub struct EmailParts<'a> {
 }
 
 fn list(addresses: &[String]) -> Address<'_> {
-    Address::new_list(
-        addresses
-            .iter()
-            .map(|a| Address::from(a.as_str()))
-            .collect(),
-    )
+    Address::new_list(addresses.iter().map(|a| Address::from(a.as_str())).collect())
 }
 
 pub fn compose(parts: &EmailParts) -> std::io::Result<Vec<u8>> {
     let mut related = vec![MimePart::new(
         "multipart/alternative",
-        vec![
-            MimePart::new("text/plain", parts.text),
-            MimePart::new("text/html", parts.html),
-        ],
+        vec![MimePart::new("text/plain", parts.text), MimePart::new("text/html", parts.html)],
     )];
     for chart in parts.charts {
-        related.push(
-            MimePart::new("image/png", chart.png.as_slice())
-                .cid(chart.content_id())
-                .header(
-                    "Content-Disposition",
-                    HeaderType::from(
-                        ContentType::new("inline").attribute("filename", chart.file_name()),
-                    ),
-                ),
-        );
+        related.push(MimePart::new("image/png", chart.png.as_slice()).cid(chart.content_id()).header(
+            "Content-Disposition",
+            HeaderType::from(ContentType::new("inline").attribute("filename", chart.file_name())),
+        ));
     }
     let body = MimePart::new(
         "multipart/mixed",
@@ -93,10 +79,7 @@ pub fn compose(parts: &EmailParts) -> std::io::Result<Vec<u8>> {
         .subject(parts.subject)
         .message_id(parts.message_id)
         .date(parts.date.timestamp())
-        .header(
-            "X-Mailer",
-            mail_builder::headers::text::Text::new("moveo-reports"),
-        )
+        .header("X-Mailer", mail_builder::headers::text::Text::new("moveo-reports"))
         .body(body);
     if !parts.recipients.to.is_empty() {
         message = message.to(list(&parts.recipients.to));

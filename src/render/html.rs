@@ -40,19 +40,11 @@ impl Templates {
     pub fn new() -> Result<Templates, TemplateError> {
         let mut tera = Tera::default();
         tera.add_raw_templates(TEMPLATES.iter().copied())
-            .map_err(|e| TemplateError {
-                template: "(all)",
-                detail: chain(&e),
-            })?;
+            .map_err(|e| TemplateError { template: "(all)", detail: chain(&e) })?;
         Ok(Templates { tera })
     }
 
-    fn render(
-        &self,
-        template: &'static str,
-        report: &Report,
-        charts: &[Chart],
-    ) -> Result<String, TemplateError> {
+    fn render(&self, template: &'static str, report: &Report, charts: &[Chart]) -> Result<String, TemplateError> {
         let mut context = Context::new();
         context.insert("report", report);
         let kpi_rows: Vec<&[Kpi]> = report.kpis.chunks(KPIS_PER_ROW).collect();
@@ -68,19 +60,10 @@ impl Templates {
             .collect();
         context.insert("charts", &views);
         context.insert("display_width", &DISPLAY_WIDTH);
-        let preheader: Vec<String> = report
-            .kpis
-            .iter()
-            .take(3)
-            .map(|k| format!("{} {} ({})", k.label, k.display, k.change.text))
-            .collect();
+        let preheader: Vec<String> =
+            report.kpis.iter().take(3).map(|k| format!("{} {} ({})", k.label, k.display, k.change.text)).collect();
         context.insert("preheader", &preheader.join(" · "));
-        self.tera
-            .render(template, &context)
-            .map_err(|e| TemplateError {
-                template,
-                detail: chain(&e),
-            })
+        self.tera.render(template, &context).map_err(|e| TemplateError { template, detail: chain(&e) })
     }
 
     /// The email body; images are referenced by `cid:`.

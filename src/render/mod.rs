@@ -28,16 +28,6 @@ pub enum RenderError {
     Email(#[from] std::io::Error),
 }
 
-/// Everything a report turns into, ready to archive and mail.
-pub struct Rendered {
-    pub charts: Vec<Chart>,
-    pub email_html: String,
-    pub email_text: String,
-    pub report_html: String,
-    pub pdf: Vec<u8>,
-    pub csv: Vec<u8>,
-}
-
 /// Templates and PDF engine, built once and reused for every report.
 pub struct Renderer {
     templates: html::Templates,
@@ -47,10 +37,7 @@ pub struct Renderer {
 impl Renderer {
     pub fn new() -> Result<Renderer, RenderError> {
         fonts::register_chart_fonts();
-        Ok(Renderer {
-            templates: html::Templates::new()?,
-            pdf: pdf::PdfEngine::new(),
-        })
+        Ok(Renderer { templates: html::Templates::new()?, pdf: pdf::PdfEngine::new() })
     }
 
     pub fn charts(&self, report: &Report) -> Result<Vec<Chart>, RenderError> {
@@ -58,11 +45,7 @@ impl Renderer {
     }
 
     /// Email HTML, plain text and the full HTML report.
-    pub fn html(
-        &self,
-        report: &Report,
-        charts: &[Chart],
-    ) -> Result<(String, String, String), RenderError> {
+    pub fn html(&self, report: &Report, charts: &[Chart]) -> Result<(String, String, String), RenderError> {
         Ok((
             self.templates.email_html(report, charts)?,
             self.templates.email_text(report)?,

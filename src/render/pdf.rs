@@ -38,10 +38,7 @@ impl Default for PdfEngine {
 
 impl PdfEngine {
     pub fn new() -> PdfEngine {
-        let fonts: Vec<Font> = fonts::ALL
-            .iter()
-            .flat_map(|bytes| Font::iter(Bytes::new(*bytes)))
-            .collect();
+        let fonts: Vec<Font> = fonts::ALL.iter().flat_map(|bytes| Font::iter(Bytes::new(*bytes))).collect();
         PdfEngine {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -55,46 +52,26 @@ impl PdfEngine {
         struct ChartRef<'a> {
             file: String,
             alt: &'a str,
-            title: &'a str,
         }
         #[derive(Serialize)]
         struct Data<'a> {
             report: &'a Report,
             charts: Vec<ChartRef<'a>>,
         }
-        let data = Data {
-            report,
-            charts: charts
-                .iter()
-                .map(|c| ChartRef {
-                    file: c.file_name(),
-                    alt: &c.alt,
-                    title: c.title,
-                })
-                .collect(),
-        };
+        let data =
+            Data { report, charts: charts.iter().map(|c| ChartRef { file: c.file_name(), alt: &c.alt }).collect() };
         let json = serde_json::to_vec(&data).map_err(|e| PdfError(e.to_string()))?;
 
         let mut files = HashMap::new();
         files.insert(file_id("/data.json")?, Bytes::new(json));
         for chart in charts {
-            files.insert(
-                file_id(&format!("/charts/{}", chart.file_name()))?,
-                Bytes::new(chart.png.clone()),
-            );
+            files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone()));
         }
         let main = file_id("/report.typ")?;
-        let world = ReportWorld {
-            engine: self,
-            main: Source::new(main, TEMPLATE.to_string()),
-            files,
-        };
+        let world = ReportWorld { engine: self, main: Source::new(main, TEMPLATE.to_string()), files };
 
-        let document = typst::compile::<PagedDocument>(&world)
-            .output
-            .map_err(|errors| PdfError(describe(&errors)))?;
-        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| PdfError(describe(&errors)))
+        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| PdfError(describe(&errors)))?;
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| PdfError(describe(&errors)))
     }
 }
 
@@ -107,11 +84,7 @@ fn describe(errors: &[SourceDiagnostic]) -> String {
     errors
         .iter()
         .map(|e| {
-            let hints: String = e
-                .hints
-                .iter()
-                .map(|h| format!(" (hint: {})", h.v))
-                .collect();
+            let hints: String = e.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
             format!("{}{hints}", e.message)
         })
         .collect::<Vec<_>>()
@@ -146,10 +119,7 @@ impl World for ReportWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| FileError::NotFound(id.get().vpath().get_with_slash().into()))
+        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.get().vpath().get_with_slash().into()))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -108,38 +108,22 @@ pub fn group_thousands(n: i64) -> String {
 
 pub fn change(value: Option<f64>, previous: Option<f64>, unit: Unit, better: Better) -> Change {
     let (Some(v), Some(p)) = (value, previous) else {
-        return Change {
-            text: "—".into(),
-            direction: "none",
-            tone: "neutral",
-        };
+        return Change { text: "—".into(), direction: "none", tone: "neutral" };
     };
     let (delta, text) = if unit == Unit::Percent {
         let pp = v - p;
         (pp, format!("{:.1} pp", pp.abs()))
     } else if p == 0.0 {
         if v == 0.0 {
-            return Change {
-                text: "±0%".into(),
-                direction: "flat",
-                tone: "neutral",
-            };
+            return Change { text: "±0%".into(), direction: "flat", tone: "neutral" };
         }
-        return Change {
-            text: "new".into(),
-            direction: "new",
-            tone: "neutral",
-        };
+        return Change { text: "new".into(), direction: "new", tone: "neutral" };
     } else {
         let pct = (v - p) / p.abs() * 100.0;
         (pct, format!("{:.1}%", pct.abs()))
     };
     if delta.abs() < 0.05 {
-        return Change {
-            text: "±0%".into(),
-            direction: "flat",
-            tone: "neutral",
-        };
+        return Change { text: "±0%".into(), direction: "flat", tone: "neutral" };
     }
     let up = delta > 0.0;
     let good = up == (better == Better::Higher);
@@ -157,10 +141,7 @@ mod tests {
     #[test]
     fn a_rise_is_an_up_arrow_with_one_decimal() {
         let c = change(Some(1123.0), Some(1000.0), Unit::Count, Better::Higher);
-        assert_eq!(
-            (c.text.as_str(), c.direction, c.tone),
-            ("▲ 12.3%", "up", "good")
-        );
+        assert_eq!((c.text.as_str(), c.direction, c.tone), ("▲ 12.3%", "up", "good"));
     }
 
     #[test]
@@ -175,14 +156,8 @@ mod tests {
     fn a_change_from_zero_says_new_not_infinity() {
         let c = change(Some(5.0), Some(0.0), Unit::Count, Better::Higher);
         assert_eq!(c.text, "new");
-        assert_eq!(
-            change(Some(0.0), Some(0.0), Unit::Count, Better::Higher).text,
-            "±0%"
-        );
-        assert_eq!(
-            change(None, Some(3.0), Unit::Rating, Better::Higher).text,
-            "—"
-        );
+        assert_eq!(change(Some(0.0), Some(0.0), Unit::Count, Better::Higher).text, "±0%");
+        assert_eq!(change(None, Some(3.0), Unit::Rating, Better::Higher).text, "—");
     }
 
     #[test]

@@ -131,10 +131,7 @@ impl Report {
             timezone: period.tz.name().to_string(),
             account: account.to_string(),
             source: source.to_string(),
-            generated_at: now
-                .with_timezone(&period.tz)
-                .format("%-d %b %Y, %H:%M %Z")
-                .to_string(),
+            generated_at: now.with_timezone(&period.tz).format("%-d %b %Y, %H:%M %Z").to_string(),
             interval: interval.as_pg(),
         };
         Report {
@@ -168,11 +165,7 @@ fn rating_totals(data: &Dataset) -> RatingTotals {
     let count: u64 = data.ratings.iter().map(|b| b.count).sum();
     let above: u64 = data.ratings.iter().map(|b| b.above_3).sum();
     // Weighted by the number of ratings in each bucket, not a mean of means.
-    let weighted: f64 = data
-        .ratings
-        .iter()
-        .filter_map(|b| b.avg.map(|a| a * b.count as f64))
-        .sum();
+    let weighted: f64 = data.ratings.iter().filter_map(|b| b.avg.map(|a| a * b.count as f64)).sum();
     RatingTotals {
         count,
         average: ratio(weighted, count as f64),
@@ -189,22 +182,8 @@ fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
     let closed = |d: &Dataset| d.open_closed.iter().map(|b| b.closed).sum::<u64>() as f64;
     let n = |v: u64| Some(v as f64);
     vec![
-        Kpi::new(
-            "sessions",
-            "Sessions",
-            Unit::Count,
-            Better::Higher,
-            n(cur.sessions_total),
-            n(prev.sessions_total),
-        ),
-        Kpi::new(
-            "users",
-            "Users",
-            Unit::Count,
-            Better::Higher,
-            n(cur.users_total),
-            n(prev.users_total),
-        ),
+        Kpi::new("sessions", "Sessions", Unit::Count, Better::Higher, n(cur.sessions_total), n(prev.sessions_total)),
+        Kpi::new("users", "Users", Unit::Count, Better::Higher, n(cur.users_total), n(prev.users_total)),
         Kpi::new(
             "messages",
             "User messages",
@@ -261,64 +240,37 @@ fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
             Some(closed(cur)),
             Some(closed(prev)),
         ),
-        Kpi::new(
-            "ratings",
-            "Ratings",
-            Unit::Count,
-            Better::Higher,
-            n(rc.count),
-            n(rp.count),
-        ),
-        Kpi::new(
-            "avg_rating",
-            "Avg rating",
-            Unit::Rating,
-            Better::Higher,
-            rc.average,
-            rp.average,
-        ),
-        Kpi::new(
-            "share_above_3",
-            "Ratings above 3",
-            Unit::Percent,
-            Better::Higher,
-            rc.share_above_3,
-            rp.share_above_3,
-        ),
+        Kpi::new("ratings", "Ratings", Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
+        Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, rc.average, rp.average),
+        Kpi::new("share_above_3", "Ratings above 3", Unit::Percent, Better::Higher, rc.share_above_3, rp.share_above_3),
     ]
 }
 
 /// Places an API bucket on the report's rows. Buckets are labelled by their UTC
-/// start, which need not be the local midnight a row starts at (the server may
-/// align to UTC days), so a bucket goes to the row it overlaps most.
-fn row_index(
-    start: NaiveDateTime,
-    period: &Period,
-    interval: Interval,
-    rows: usize,
-) -> Option<usize> {
-    let offset = (Utc.from_utc_datetime(&start) - period.start).num_seconds() as f64;
+/// start, which need not be the local midnight a row starts at: the server may
+/// align to UTC days, and a day across a DST change is 23 or 25 hours. A bucket
+/// goes to the row it overlaps most; one that overlaps the period at all is
+/// never dropped, so the rows always add up to the totals.
+fn row_index(start: NaiveDateTime, period: &Period, interval: Interval, rows: usize) -> Option<usize> {
+    let start = Utc.from_utc_datetime(&start);
+    let end = start + Duration::seconds(interval.seconds());
+    if rows == 0 || end <= period.start || start >= period.end {
+        return None;
+    }
+    let offset = (start - period.start).num_seconds() as f64;
     let index = (offset / interval.seconds() as f64).round();
-    (index >= 0.0 && (index as usize) < rows).then_some(index as usize)
+    Some(index.clamp(0.0, (rows - 1) as f64) as usize)
 }
 
 fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
     let step = Duration::seconds(interval.seconds());
-    let count = period
-        .day_count()
-        .div_ceil((interval.seconds() / 86_400) as usize);
+    let count = period.day_count().div_ceil((interval.seconds() / 86_400) as usize);
     let mut rows: Vec<Row> = (0..count)
         .map(|i| {
             let day = period.first_day + step * i as i32;
             let (label, short_label) = match interval {
-                Interval::Day => (
-                    day.format("%a %-d %b").to_string(),
-                    day.format("%-d %b").to_string(),
-                ),
-                Interval::Week => (
-                    day.format("Week of %-d %b %Y").to_string(),
-                    day.format("%-d %b").to_string(),
-                ),
+                Interval::Day => (day.format("%a %-d %b").to_string(), day.format("%-d %b").to_string()),
+                Interval::Week => (day.format("Week of %-d %b %Y").to_string(), day.format("%-d %b").to_string()),
             };
             Row {
                 label,
@@ -339,10 +291,7 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
         .collect();
     let place = |start| row_index(start, period, interval, count);
     for (series, set) in [
-        (
-            &data.sessions,
-            (|r: &mut Row, v| r.sessions += v) as fn(&mut Row, u64),
-        ),
+        (&data.sessions, (|r: &mut Row, v| r.sessions += v) as fn(&mut Row, u64)),
         (&data.users, |r, v| r.users += v),
         (&data.messages, |r, v| r.messages += v),
         (&data.agent_replies, |r, v| r.agent_replies += v),
@@ -375,18 +324,25 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
     rows
 }
 
+/// Most used first, ties by name: ranks must not depend on the order a server sends.
+fn ranked(intents: &[crate::analytics::IntentCount]) -> Vec<&crate::analytics::IntentCount> {
+    let mut ranked: Vec<_> = intents.iter().collect();
+    ranked.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.intent.cmp(&b.intent)));
+    ranked
+}
+
 fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
-    let total: u64 = cur.top_intents.iter().map(|i| i.count).sum();
-    cur.top_intents
-        .iter()
+    // A share of all user messages; the top list alone would inflate it.
+    let listed: u64 = cur.top_intents.iter().map(|i| i.count).sum();
+    let total = cur.messages_total.max(listed);
+    let before_ranked = ranked(&prev.top_intents);
+    ranked(&cur.top_intents)
+        .into_iter()
         .take(TOP_INTENTS)
         .enumerate()
         .map(|(i, intent)| {
-            let before = prev
-                .top_intents
-                .iter()
-                .position(|p| p.intent == intent.intent);
-            let previous = before.map(|p| prev.top_intents[p].count);
+            let before = before_ranked.iter().position(|p| p.intent == intent.intent);
+            let previous = before.map(|p| before_ranked[p].count);
             let rank_change = match before {
                 None => "new".to_string(),
                 Some(p) if p == i => "=".to_string(),
@@ -400,12 +356,7 @@ fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
                 count_display: group_thousands(intent.count as i64),
                 share: ratio(intent.count as f64 * 100.0, total as f64).unwrap_or(0.0),
                 previous,
-                change: kpi::change(
-                    Some(intent.count as f64),
-                    previous.map(|p| p as f64),
-                    Unit::Count,
-                    Better::Higher,
-                ),
+                change: kpi::change(Some(intent.count as f64), previous.map(|p| p as f64), Unit::Count, Better::Higher),
                 rank_change,
             }
         })
@@ -450,8 +401,7 @@ fn quotes(feedback: &[Feedback]) -> Vec<Quote> {
     for (f, text) in with_text(true).chain(with_text(false)) {
         let half = QUOTES / 2;
         let lows = out.iter().filter(|q: &&Quote| q.rating <= 2).count();
-        if (f.rating <= 2 && lows >= half) || out.len() >= QUOTES || !seen.insert(text.to_string())
-        {
+        if (f.rating <= 2 && lows >= half) || out.len() >= QUOTES || !seen.insert(text.to_string()) {
             continue;
         }
         out.push(Quote {
@@ -474,18 +424,9 @@ fn agents(data: &Dataset) -> Vec<AgentRow> {
             replies: a.replies,
             sessions: a.sessions,
             closed: a.closed,
-            avg_response: a
-                .avg_response
-                .map(format_minutes)
-                .unwrap_or_else(|| "—".into()),
-            avg_first_response: a
-                .avg_first_response
-                .map(format_minutes)
-                .unwrap_or_else(|| "—".into()),
-            avg_rating: a
-                .avg_rating
-                .map(|r| format!("{r:.2}"))
-                .unwrap_or_else(|| "—".into()),
+            avg_response: a.avg_response.map(format_minutes).unwrap_or_else(|| "—".into()),
+            avg_first_response: a.avg_first_response.map(format_minutes).unwrap_or_else(|| "—".into()),
+            avg_rating: a.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into()),
         })
         .collect()
 }
@@ -495,12 +436,7 @@ fn agents(data: &Dataset) -> Vec<AgentRow> {
 /// period moves at most one hour of one day).
 fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
     let middle = period.start + (period.end - period.start) / 2;
-    let offset_hours = period
-        .tz
-        .offset_from_utc_datetime(&middle.naive_utc())
-        .fix()
-        .local_minus_utc()
-        / 3600;
+    let offset_hours = period.tz.offset_from_utc_datetime(&middle.naive_utc()).fix().local_minus_utc() / 3600;
     let mut cells = [[0u64; 24]; 7];
     for cell in &data.hourly {
         if !(1..=7).contains(&cell.weekday) || cell.hour > 23 {
@@ -519,27 +455,14 @@ fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
             }
         }
     }
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
+    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     Heatmap {
         cells,
         max,
         busiest: if max == 0 {
             "no messages".into()
         } else {
-            format!(
-                "{} {:02}:00–{:02}:00",
-                DAYS[busiest.0],
-                busiest.1,
-                (busiest.1 + 1) % 24
-            )
+            format!("{} {:02}:00–{:02}:00", DAYS[busiest.0], busiest.1, (busiest.1 + 1) % 24)
         },
     }
 }
@@ -557,30 +480,15 @@ mod tests {
 
     async fn demo_report(period: &Period) -> Report {
         let demo = DemoData::default();
-        let window = |p: &Period| Window {
-            start: p.start,
-            end: p.end,
-            interval: Interval::for_days(p.day_count()),
-        };
+        let window = |p: &Period| Window { start: p.start, end: p.end, interval: Interval::for_days(p.day_count()) };
         let cur = demo.fetch(window(period), Scope::Full).await.unwrap();
-        let prev = demo
-            .fetch(window(&period.previous()), Scope::Totals)
-            .await
-            .unwrap();
-        Report::build(
-            period,
-            &cur,
-            &prev,
-            "acct",
-            "demo",
-            at("2026-11-25T08:00:00Z"),
-        )
+        let prev = demo.fetch(window(&period.previous()), Scope::Totals).await.unwrap();
+        Report::build(period, &cur, &prev, "acct", "demo", at("2026-11-25T08:00:00Z"))
     }
 
     #[tokio::test]
     async fn a_weekly_report_has_seven_rows_that_add_up_to_the_kpis() {
-        let period =
-            Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
         let report = demo_report(&period).await;
         assert_eq!(report.rows.len(), 7);
         assert_eq!(report.rows[0].label, "Mon 16 Nov");
@@ -593,60 +501,51 @@ mod tests {
 
     #[test]
     fn utc_aligned_buckets_land_on_the_local_day_they_overlap_most() {
-        let period =
-            Period::resolve(PeriodRequest::Weekly, New_York, at("2026-11-25T08:00:00Z")).unwrap();
+        let period = Period::resolve(PeriodRequest::Weekly, New_York, at("2026-11-25T08:00:00Z")).unwrap();
         // New York days start at 05:00 UTC; a bucket labelled 00:00 UTC of the 17th covers
         // 19:00 on the 16th to 19:00 on the 17th local: mostly the 17th, row 1.
         let start = "2026-11-17T00:00:00".parse().unwrap();
         assert_eq!(row_index(start, &period, Interval::Day, 7), Some(1));
         let aligned = "2026-11-16T05:00:00".parse().unwrap();
         assert_eq!(row_index(aligned, &period, Interval::Day, 7), Some(0));
+        // The last UTC day bucket of the week still holds five hours of Sunday.
+        let edge = "2026-11-23T00:00:00".parse().unwrap();
+        assert_eq!(row_index(edge, &period, Interval::Day, 7), Some(6));
         let outside = "2026-11-24T00:00:00".parse().unwrap();
         assert_eq!(row_index(outside, &period, Interval::Day, 7), None);
     }
 
+    #[tokio::test]
+    async fn rows_add_up_to_the_totals_across_a_dst_change() {
+        // 25 Oct 2026: Berlin falls back, the week is 169 hours and needs 8 daily buckets.
+        for now in ["2026-10-27T08:00:00Z", "2026-03-31T08:00:00Z", "2026-11-03T08:00:00Z"] {
+            for tz in [Berlin, New_York] {
+                let period = Period::resolve(PeriodRequest::Weekly, tz, at(now)).unwrap();
+                let report = demo_report(&period).await;
+                let rows: u64 = report.rows.iter().map(|r| r.sessions).sum();
+                assert_eq!(Some(rows as f64), report.kpis[0].value, "{tz} {now}");
+            }
+        }
+    }
+
     #[test]
     fn missing_buckets_are_zero_rows_not_missing_rows() {
-        let period =
-            Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
         let data = Dataset {
-            sessions: vec![Bucket {
-                start: "2026-11-17T00:00:00".parse().unwrap(),
-                count: 9,
-            }],
+            sessions: vec![Bucket { start: "2026-11-17T00:00:00".parse().unwrap(), count: 9 }],
             ..Dataset::default()
         };
         let report = Report::build(&period, &data, &Dataset::default(), "a", "test", Utc::now());
         let sessions: Vec<u64> = report.rows.iter().map(|r| r.sessions).collect();
         assert_eq!(sessions, [0, 9, 0, 0, 0, 0, 0]);
-        assert_eq!(
-            report
-                .kpis
-                .iter()
-                .find(|k| k.key == "avg_rating")
-                .unwrap()
-                .display,
-            "—"
-        );
+        assert_eq!(report.kpis.iter().find(|k| k.key == "avg_rating").unwrap().display, "—");
     }
 
     #[test]
     fn the_week_grid_is_shifted_into_the_report_zone() {
-        let period =
-            Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
         let data = Dataset {
-            hourly: vec![
-                HourCell {
-                    weekday: 1,
-                    hour: 9,
-                    count: 5,
-                },
-                HourCell {
-                    weekday: 7,
-                    hour: 23,
-                    count: 2,
-                },
-            ],
+            hourly: vec![HourCell { weekday: 1, hour: 9, count: 5 }, HourCell { weekday: 7, hour: 23, count: 2 }],
             ..Dataset::default()
         };
         let map = heatmap(&period, &data);

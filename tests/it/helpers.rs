@@ -13,10 +13,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_moveo-reports");
 pub fn cli() -> Command {
     let mut cmd = Command::new(BIN);
     for (key, _) in std::env::vars() {
-        if key.starts_with("MOVEO_")
-            || key.starts_with("REPORT_")
-            || key.starts_with("AWS_")
-            || key == "SENDER_ADDRESS"
+        if key.starts_with("MOVEO_") || key.starts_with("REPORT_") || key.starts_with("AWS_") || key == "SENDER_ADDRESS"
         {
             cmd.env_remove(key);
         }
@@ -28,10 +25,7 @@ pub fn cli() -> Command {
 pub fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("the binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "the binary panicked:\n{stderr}"
-    );
+    assert!(!stderr.contains("panicked"), "the binary panicked:\n{stderr}");
     out
 }
 
@@ -53,11 +47,7 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -102,35 +92,22 @@ pub struct ReadEmail {
 }
 
 pub fn read_email(raw: &[u8]) -> ReadEmail {
-    let message = MessageParser::default()
-        .parse(raw)
-        .expect("a parseable MIME message");
+    let message = MessageParser::default().parse(raw).expect("a parseable MIME message");
     let addresses = |a: Option<&mail_parser::Address>| -> Vec<String> {
-        a.map(|a| {
-            a.iter()
-                .filter_map(|x| x.address().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+        a.map(|a| a.iter().filter_map(|x| x.address().map(str::to_string)).collect()).unwrap_or_default()
     };
     let mut inline = Vec::new();
     let mut attachments = Vec::new();
     let mut structure = Vec::new();
     for part in &message.parts {
-        let ct = part
-            .content_type()
-            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")))
-            .unwrap_or_default();
+        let ct =
+            part.content_type().map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or(""))).unwrap_or_default();
         structure.push(ct.clone());
         if let PartType::Binary(bytes) | PartType::InlineBinary(bytes) = &part.body {
             if let Some(cid) = part.content_id() {
                 inline.push((cid.to_string(), ct.clone(), bytes.to_vec()));
             } else {
-                attachments.push((
-                    part.attachment_name().unwrap_or("").to_string(),
-                    ct.clone(),
-                    bytes.to_vec(),
-                ));
+                attachments.push((part.attachment_name().unwrap_or("").to_string(), ct.clone(), bytes.to_vec()));
             }
         }
     }
@@ -138,14 +115,8 @@ pub fn read_email(raw: &[u8]) -> ReadEmail {
         subject: message.subject().unwrap_or("").to_string(),
         from: addresses(message.from()),
         to: addresses(message.to()),
-        html: message
-            .body_html(0)
-            .map(|s| s.into_owned())
-            .unwrap_or_default(),
-        text: message
-            .body_text(0)
-            .map(|s| s.into_owned())
-            .unwrap_or_default(),
+        html: message.body_html(0).map(|s| s.into_owned()).unwrap_or_default(),
+        text: message.body_text(0).map(|s| s.into_owned()).unwrap_or_default(),
         inline,
         attachments,
         structure,
@@ -154,15 +125,7 @@ pub fn read_email(raw: &[u8]) -> ReadEmail {
 
 /// Every `cid:` an HTML body refers to.
 pub fn cids(html: &str) -> Vec<String> {
-    html.split("cid:")
-        .skip(1)
-        .map(|rest| {
-            rest.split(['"', '\'', ')'])
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect()
+    html.split("cid:").skip(1).map(|rest| rest.split(['"', '\'', ')']).next().unwrap_or("").to_string()).collect()
 }
 
 /// The Python interpreter with the test tools (set by scripts/test.sh), or the system one.
@@ -198,20 +161,10 @@ impl StandIn {
             .expect("python3 with graphql-core (scripts/test.sh installs it)");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT=")
-            .unwrap_or_else(|| panic!("stand-in said {line:?}"))
-            .parse()
-            .unwrap();
-        StandIn {
-            child,
-            port,
-            http: reqwest::Client::new(),
-        }
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        let port =
+            line.trim().strip_prefix("PORT=").unwrap_or_else(|| panic!("stand-in said {line:?}")).parse().unwrap();
+        StandIn { child, port, http: reqwest::Client::new() }
     }
 
     pub fn url(&self) -> String {
@@ -226,21 +179,12 @@ impl StandIn {
             .send()
             .await
             .unwrap();
-        assert!(
-            r.status().is_success(),
-            "scenario rejected: {}",
-            r.text().await.unwrap()
-        );
+        assert!(r.status().is_success(), "scenario rejected: {}", r.text().await.unwrap());
     }
 
     /// Every GraphQL request so far: operationName, variables, status, response.
     pub async fn log(&self) -> Vec<serde_json::Value> {
-        let r = self
-            .http
-            .get(format!("http://127.0.0.1:{}/_control/log", self.port))
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.get(format!("http://127.0.0.1:{}/_control/log", self.port)).send().await.unwrap();
         serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
     }
 
@@ -270,11 +214,7 @@ pub const SENDER: &str = "reports@acme.example";
 pub const BUCKET: &str = "acme-reports";
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl Moto {
@@ -282,14 +222,7 @@ impl Moto {
         use std::process::Stdio;
         let port = free_port();
         let child = Command::new(python())
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -298,10 +231,7 @@ impl Moto {
         let moto = Moto { child, port };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "moto did not start on port {port}"
-            );
+            assert!(std::time::Instant::now() < deadline, "moto did not start on port {port}");
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         moto
@@ -326,29 +256,19 @@ impl Moto {
         aws_config::defaults(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("us-east-1"))
             .endpoint_url(self.url())
-            .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                "testing", "testing", None, None, "tests",
-            ))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests"))
             .load()
             .await
     }
 
     pub async fn s3(&self) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::config::Builder::from(&self.sdk().await)
-            .force_path_style(true)
-            .build();
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk().await).force_path_style(true).build();
         aws_sdk_s3::Client::from_conf(config)
     }
 
     /// A bucket, and the sender verified in SES.
     pub async fn prepare(&self, verify_sender: bool) {
-        self.s3()
-            .await
-            .create_bucket()
-            .bucket(BUCKET)
-            .send()
-            .await
-            .unwrap();
+        self.s3().await.create_bucket().bucket(BUCKET).send().await.unwrap();
         if verify_sender {
             self.verify(SENDER).await;
         }
@@ -356,59 +276,27 @@ impl Moto {
 
     pub async fn verify(&self, address: &str) {
         let ses = aws_sdk_ses::Client::new(&self.sdk().await);
-        ses.verify_email_identity()
-            .email_address(address)
-            .send()
-            .await
-            .unwrap();
+        ses.verify_email_identity().email_address(address).send().await.unwrap();
     }
 
     /// Every raw message moto's SES accepted, as sent.
     pub async fn sent(&self) -> Vec<Vec<u8>> {
-        let body = reqwest::get(format!("{}/moto-api/data.json", self.url()))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let body = reqwest::get(format!("{}/moto-api/data.json", self.url())).await.unwrap().bytes().await.unwrap();
         let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
         data["ses"]["RawMessage"]
             .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|m| m["raw_data"].as_str().unwrap_or("").as_bytes().to_vec())
-                    .collect()
-            })
+            .map(|list| list.iter().map(|m| m["raw_data"].as_str().unwrap_or("").as_bytes().to_vec()).collect())
             .unwrap_or_default()
     }
 
     /// Every key in the bucket under `prefix`.
     pub async fn keys(&self, prefix: &str) -> Vec<String> {
-        let out = self
-            .s3()
-            .await
-            .list_objects_v2()
-            .bucket(BUCKET)
-            .prefix(prefix)
-            .send()
-            .await
-            .unwrap();
-        out.contents()
-            .iter()
-            .filter_map(|o| o.key().map(str::to_string))
-            .collect()
+        let out = self.s3().await.list_objects_v2().bucket(BUCKET).prefix(prefix).send().await.unwrap();
+        out.contents().iter().filter_map(|o| o.key().map(str::to_string)).collect()
     }
 
     pub async fn object(&self, key: &str) -> Vec<u8> {
-        let out = self
-            .s3()
-            .await
-            .get_object()
-            .bucket(BUCKET)
-            .key(key)
-            .send()
-            .await
-            .unwrap();
+        let out = self.s3().await.get_object().bucket(BUCKET).key(key).send().await.unwrap();
         out.body.collect().await.unwrap().into_bytes().to_vec()
     }
 }
@@ -425,15 +313,25 @@ pub fn closed_port() -> u16 {
     free_port()
 }
 
+/// What the proxy does to a request it fails.
+#[derive(Clone, Copy)]
+pub enum Fault {
+    /// Answers 503 Service Unavailable.
+    Unavailable,
+    /// Reads the request, forwards it, then hangs up before the answer: the
+    /// server acted, the client never learns it.
+    LoseAnswer,
+}
+
 /// A small HTTP proxy in front of moto that fails every request of one method
-/// with 503 while `failing` is set: moto cannot inject server errors itself.
+/// while `failing` is set: moto cannot inject server errors itself.
 pub struct FaultyProxy {
     pub port: u16,
     pub failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl FaultyProxy {
-    pub fn start(upstream: u16, fail_method: &'static str) -> FaultyProxy {
+    pub fn start(upstream: u16, fail_method: &'static str, fault: Fault) -> FaultyProxy {
         use std::io::{Read, Write};
         use std::sync::atomic::Ordering;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -454,19 +352,37 @@ impl FaultyProxy {
                         head.push(byte[0]);
                     }
                     let text = String::from_utf8_lossy(&head).into_owned();
-                    if flag.load(Ordering::SeqCst) && text.starts_with(fail_method) {
-                        let _ = client.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    let fail = flag.load(Ordering::SeqCst) && text.starts_with(fail_method);
+                    if fail && matches!(fault, Fault::Unavailable) {
+                        let _ = client.write_all(
+                            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        );
                         return;
                     }
                     // One request per connection, so every request passes through this check.
                     let head = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
-                    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream))
-                    else {
+                    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
                         return;
                     };
                     let _ = server.write_all(head.as_bytes());
-                    let (mut c2, mut s2) =
-                        (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    if fail {
+                        // Lose the answer: pass the body on, wait for moto to act, hang up.
+                        let length = text
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                            })
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0);
+                        let mut body = vec![0u8; length];
+                        if client.read_exact(&mut body).is_ok() {
+                            let _ = server.write_all(&body);
+                            let mut answer = [0u8; 1];
+                            let _ = server.read(&mut answer);
+                        }
+                        return;
+                    }
+                    let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
                     std::thread::spawn(move || {
                         let _ = std::io::copy(&mut c2, &mut s2);
                     });
@@ -478,7 +394,6 @@ impl FaultyProxy {
     }
 
     pub fn heal(&self) {
-        self.failing
-            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.failing.store(false, std::sync::atomic::Ordering::SeqCst);
     }
 }

@@ -35,15 +35,7 @@ impl LambdaEmulator {
     fn start(moto: &Moto) -> LambdaEmulator {
         let port = closed_port();
         let watch = Command::new(cargo_lambda())
-            .args([
-                "lambda",
-                "watch",
-                "--only-lambda-apis",
-                "-A",
-                "127.0.0.1",
-                "-P",
-                &port.to_string(),
-            ])
+            .args(["lambda", "watch", "--only-lambda-apis", "-A", "127.0.0.1", "-P", &port.to_string()])
             .current_dir(repo())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -52,18 +44,12 @@ impl LambdaEmulator {
             .expect("cargo-lambda (scripts/test.sh installs it)");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "cargo lambda watch did not start"
-            );
+            assert!(std::time::Instant::now() < deadline, "cargo lambda watch did not start");
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         let mut function = cli();
         function
-            .env(
-                "AWS_LAMBDA_RUNTIME_API",
-                format!("http://127.0.0.1:{port}/.rt"),
-            )
+            .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{port}/.rt"))
             .env("AWS_LAMBDA_FUNCTION_NAME", "_")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
@@ -76,32 +62,19 @@ impl LambdaEmulator {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let function = function.spawn().unwrap();
-        LambdaEmulator {
-            watch,
-            function,
-            port,
-        }
+        LambdaEmulator { watch, function, port }
     }
 
     /// Invokes with a fixture; `Ok(response)` or `Err(what the caller sees)`.
     fn invoke(&self, event: &str) -> Result<Value, String> {
         let out = Command::new(cargo_lambda())
-            .args([
-                "lambda",
-                "invoke",
-                "-A",
-                "127.0.0.1",
-                "-P",
-                &self.port.to_string(),
-                "--data-file",
-            ])
+            .args(["lambda", "invoke", "-A", "127.0.0.1", "-P", &self.port.to_string(), "--data-file"])
             .arg(fixture(event))
             .env("CARGO_LAMBDA_COLOR", "never")
             .output()
             .unwrap();
         if out.status.success() {
-            Ok(serde_json::from_slice(&out.stdout)
-                .unwrap_or_else(|e| panic!("{e}: {}", stdout(&out))))
+            Ok(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out))))
         } else {
             Err(format!("{}{}", stdout(&out), stderr(&out)))
         }
@@ -126,40 +99,20 @@ async fn scheduled_and_direct_invocations_archive_and_mail_once() {
     let weekly = lambda.invoke("weekly_event.json").unwrap();
     assert_eq!(weekly["status"], "sent", "{weekly}");
     // Scheduled at Monday 23 Nov 07:00 Berlin: the week before, whenever the run happens.
-    assert_eq!(
-        weekly["prefix"],
-        "reports/demo/weekly/2026-11-16_2026-11-22"
-    );
-    assert!(weekly["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|k| k.as_str().unwrap().ends_with("/report.pdf")));
-    assert!(
-        moto.keys("reports/demo/weekly/2026-11-16_2026-11-22/report.pdf")
-            .await
-            .len()
-            == 1
-    );
+    assert_eq!(weekly["prefix"], "reports/demo/weekly/2026-11-16_2026-11-22");
+    assert!(weekly["keys"].as_array().unwrap().iter().any(|k| k.as_str().unwrap().ends_with("/report.pdf")));
+    assert!(moto.keys("reports/demo/weekly/2026-11-16_2026-11-22/report.pdf").await.len() == 1);
     assert_eq!(moto.sent().await.len(), 1);
 
     let monthly = lambda.invoke("monthly_event.json").unwrap();
-    assert_eq!(
-        monthly["prefix"], "reports/demo/monthly/2026-10-01_2026-10-31",
-        "{monthly}"
-    );
+    assert_eq!(monthly["prefix"], "reports/demo/monthly/2026-10-01_2026-10-31", "{monthly}");
     assert_eq!(moto.sent().await.len(), 2);
     let email = read_email(moto.sent().await.last().unwrap());
     assert_eq!(email.subject, "Monthly report · October 2026");
 
     let custom = lambda.invoke("custom_event.json").unwrap();
     assert_eq!(custom["status"], "dry_run", "{custom}");
-    assert_eq!(
-        moto.keys("reports/demo/custom/2026-10-01_2026-10-15/report.pdf")
-            .await
-            .len(),
-        1
-    );
+    assert_eq!(moto.keys("reports/demo/custom/2026-10-01_2026-10-15/report.pdf").await.len(), 1);
     assert_eq!(moto.sent().await.len(), 2, "a dry run sends nothing");
 
     // Scheduler retries, or a person presses run again: no second email.
@@ -178,40 +131,21 @@ async fn a_malformed_event_is_a_non_retryable_error() {
     assert!(err.contains("EventBridge envelope"), "{err}");
     assert!(moto.sent().await.is_empty());
     // The function is still serving after a bad event.
-    assert_eq!(
-        lambda.invoke("weekly_event.json").unwrap()["status"],
-        "sent"
-    );
+    assert_eq!(lambda.invoke("weekly_event.json").unwrap()["status"], "sent");
 }
 
 #[test]
 fn the_fixtures_are_the_templates_schedule_inputs() {
     let template = std::fs::read_to_string(repo().join("infra/template.yaml")).unwrap();
-    for (kind, scheduled) in [
-        ("weekly", "2026-11-23T06:00:00Z"),
-        ("monthly", "2026-11-01T06:00:00Z"),
-    ] {
+    for (kind, scheduled) in [("weekly", "2026-11-23T06:00:00Z"), ("monthly", "2026-11-01T06:00:00Z")] {
         let needle = format!(r#"Fn::Sub: '{{"period":"{kind}""#);
-        let line = template
-            .lines()
-            .find(|l| l.trim_start().starts_with(&needle))
-            .unwrap_or_else(|| panic!("no {kind} Input"));
-        let input = line
-            .trim()
-            .trim_start_matches("Fn::Sub:")
-            .trim()
-            .trim_matches('\'');
-        let expected = input
-            .replace("${ReportTimezone}", "Europe/Berlin")
-            .replace("<aws.scheduler.scheduled-time>", scheduled);
-        let fixture: Value = serde_json::from_str(
-            &std::fs::read_to_string(fixture(&format!("{kind}_event.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            fixture,
-            serde_json::from_str::<Value>(&expected).unwrap(),
-            "{kind}"
-        );
+        let line =
+            template.lines().find(|l| l.trim_start().starts_with(&needle)).unwrap_or_else(|| panic!("no {kind} Input"));
+        let input = line.trim().trim_start_matches("Fn::Sub:").trim().trim_matches('\'');
+        let expected =
+            input.replace("${ReportTimezone}", "Europe/Berlin").replace("<aws.scheduler.scheduled-time>", scheduled);
+        let fixture: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture(&format!("{kind}_event.json"))).unwrap()).unwrap();
+        assert_eq!(fixture, serde_json::from_str::<Value>(&expected).unwrap(), "{kind}");
     }
 }

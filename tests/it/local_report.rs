@@ -15,21 +15,11 @@ use std::path::Path;
 
 fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
     let period = Period::resolve(PeriodRequest::Weekly, tz, Utc::now()).unwrap();
-    let window = |p: &Period| Window {
-        start: p.start,
-        end: p.end,
-        interval: Interval::for_days(p.day_count()),
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let window = |p: &Period| Window { start: p.start, end: p.end, interval: Interval::for_days(p.day_count()) };
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let demo = DemoData::default();
-    let cur = rt
-        .block_on(demo.fetch(window(&period), Scope::Full))
-        .unwrap();
-    let prev = rt
-        .block_on(demo.fetch(window(&period.previous()), Scope::Totals))
-        .unwrap();
+    let cur = rt.block_on(demo.fetch(window(&period), Scope::Full)).unwrap();
+    let prev = rt.block_on(demo.fetch(window(&period.previous()), Scope::Totals)).unwrap();
     Report::build(&period, &cur, &prev, "demo", "demo", Utc::now())
 }
 
@@ -42,213 +32,102 @@ fn only_eml(out: &Path) -> Vec<u8> {
 #[test]
 fn a_weekly_report_on_the_embedded_default_is_complete() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(cli()
-        .args([
-            "report",
-            "--period",
-            "weekly",
-            "--tz",
-            "Europe/Berlin",
-            "--out",
-        ])
-        .arg(dir.path()));
+    let out = run(cli().args(["report", "--period", "weekly", "--tz", "Europe/Berlin", "--out"]).arg(dir.path()));
     assert!(out.status.success(), "{}", stderr(&out));
     let expected = expected_weekly_report(chrono_tz::Europe::Berlin);
 
     // The email, as a mail client reads it.
     let email = read_email(&only_eml(dir.path()));
     assert_eq!(email.subject, expected.meta.title);
-    assert!(
-        email.subject.starts_with("Weekly report · "),
-        "{}",
-        email.subject
-    );
+    assert!(email.subject.starts_with("Weekly report · "), "{}", email.subject);
     assert_eq!(email.to, ["reports@example.com"]);
     assert_eq!(
         email.structure[..4],
-        [
-            "multipart/mixed",
-            "multipart/related",
-            "multipart/alternative",
-            "text/plain"
-        ]
-        .map(String::from)
+        ["multipart/mixed", "multipart/related", "multipart/alternative", "text/plain"].map(String::from)
     );
     let cids = cids(&email.html);
     assert_eq!(cids.len(), 6, "six charts in the email");
     for cid in &cids {
-        let (_, ct, png) = email
-            .inline
-            .iter()
-            .find(|(id, _, _)| id == cid)
-            .unwrap_or_else(|| panic!("no part for cid:{cid}"));
+        let (_, ct, png) =
+            email.inline.iter().find(|(id, _, _)| id == cid).unwrap_or_else(|| panic!("no part for cid:{cid}"));
         assert_eq!(ct, "image/png");
         let (w, h) = png_size(png);
         assert_eq!(w, 1200, "2× the 600 px the email shows");
         assert!(h >= 500, "{cid} is {w}×{h}");
     }
     assert!(email.html.contains(r#"width="600""#));
-    assert!(
-        email.html.len() < 100_000,
-        "the body stays under Gmail's clipping size: {} bytes",
-        email.html.len()
-    );
+    assert!(email.html.len() < 100_000, "the body stays under Gmail's clipping size: {} bytes", email.html.len());
     // Tera escapes "/" as an entity; a reader sees the character.
     let html_text = email.html.replace("&#x2F;", "/");
     for kpi in &expected.kpis {
-        assert!(
-            email
-                .text
-                .contains(&format!("{}: {}", kpi.label, kpi.display)),
-            "text part lacks {}",
-            kpi.label
-        );
-        assert!(
-            html_text.contains(&kpi.display),
-            "HTML lacks {} {}",
-            kpi.label,
-            kpi.display
-        );
+        assert!(email.text.contains(&format!("{}: {}", kpi.label, kpi.display)), "text part lacks {}", kpi.label);
+        assert!(html_text.contains(&kpi.display), "HTML lacks {} {}", kpi.label, kpi.display);
     }
 
     // The PDF attached to it, as a reader can copy its text.
-    let (name, ct, pdf) = &email
-        .attachments
-        .iter()
-        .find(|(_, ct, _)| ct == "application/pdf")
-        .expect("a PDF attachment");
+    let (name, ct, pdf) =
+        &email.attachments.iter().find(|(_, ct, _)| ct == "application/pdf").expect("a PDF attachment");
     assert!(name.ends_with(".pdf"));
     assert_eq!(ct, "application/pdf");
     let text = pdf_text(pdf);
-    assert!(
-        text.contains(&expected.meta.period_label),
-        "PDF names the period"
-    );
+    assert!(text.contains(&expected.meta.period_label), "PDF names the period");
     for kpi in &expected.kpis {
-        assert!(
-            text.contains(&kpi.display),
-            "PDF lacks {} = {}",
-            kpi.label,
-            kpi.display
-        );
+        assert!(text.contains(&kpi.display), "PDF lacks {} = {}", kpi.label, kpi.display);
     }
     assert!(text.contains(&expected.intents[0].name));
 
     // The archive, with a manifest that matches every file.
-    let prefix = dir.path().join("reports/demo/weekly").join(format!(
-        "{}_{}",
-        expected.meta.first_day, expected.meta.last_day
-    ));
-    let manifest: Manifest =
-        serde_json::from_slice(&std::fs::read(prefix.join("manifest.json")).unwrap()).unwrap();
-    let names: Vec<&str> = manifest
-        .artifacts
-        .iter()
-        .map(|a| a.key.rsplit_once('/').unwrap().1)
-        .collect();
-    for needed in [
-        "report.html",
-        "report.pdf",
-        "email.html",
-        "data.csv",
-        "activity.png",
-        "messages_per_hour.png",
-    ] {
-        assert!(
-            names.contains(&needed),
-            "manifest lacks {needed}: {names:?}"
-        );
+    let prefix =
+        dir.path().join("reports/demo/weekly").join(format!("{}_{}", expected.meta.first_day, expected.meta.last_day));
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(prefix.join("manifest.json")).unwrap()).unwrap();
+    let names: Vec<&str> = manifest.artifacts.iter().map(|a| a.key.rsplit_once('/').unwrap().1).collect();
+    for needed in ["report.html", "report.pdf", "email.html", "data.csv", "activity.png", "messages_per_hour.png"] {
+        assert!(names.contains(&needed), "manifest lacks {needed}: {names:?}");
     }
     for entry in &manifest.artifacts {
         let bytes = std::fs::read(dir.path().join(&entry.key)).unwrap();
         assert_eq!(bytes.len(), entry.size, "{}", entry.key);
-        assert_eq!(
-            moveo_reports::deliver::sha256_hex(&bytes),
-            entry.sha256,
-            "{}",
-            entry.key
-        );
+        assert_eq!(moveo_reports::deliver::sha256_hex(&bytes), entry.sha256, "{}", entry.key);
     }
     assert_eq!(manifest.timezone, "Europe/Berlin");
     let csv = std::fs::read_to_string(prefix.join("data.csv")).unwrap();
     assert!(csv.starts_with("chart,series,label,value"));
-    assert_eq!(
-        csv.lines()
-            .filter(|l| l.starts_with("activity,sessions,"))
-            .count(),
-        7
-    );
+    assert_eq!(csv.lines().filter(|l| l.starts_with("activity,sessions,")).count(), 7);
 }
 
 #[test]
 fn a_second_run_does_not_send_again_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "report",
-        "--period",
-        "monthly",
-        "--recipients",
-        "ops@example.com",
-        "--out",
-    ];
+    let args = ["report", "--period", "monthly", "--recipients", "ops@example.com", "--out"];
     assert!(run(cli().args(args).arg(dir.path())).status.success());
     let again = run(cli().args(args).arg(dir.path()));
     assert!(again.status.success());
-    assert!(
-        stdout(&again).contains("already delivered"),
-        "{}",
-        stdout(&again)
-    );
+    assert!(stdout(&again).contains("already delivered"), "{}", stdout(&again));
     assert_eq!(files_under(&dir.path().join("outbox")).len(), 1);
 
     let resend = run(cli().args(args).arg(dir.path()).arg("--resend"));
-    assert!(
-        stdout(&resend).contains("sent again"),
-        "{}",
-        stdout(&resend)
-    );
+    assert!(stdout(&resend).contains("sent again"), "{}", stdout(&resend));
     assert_eq!(files_under(&dir.path().join("outbox")).len(), 2);
 }
 
 #[test]
 fn a_dry_run_renders_and_archives_but_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(cli()
-        .args([
-            "report",
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-10-15",
-            "--dry-run",
-            "--out",
-        ])
-        .arg(dir.path()));
+    let out =
+        run(cli().args(["report", "--from", "2026-10-01", "--to", "2026-10-15", "--dry-run", "--out"]).arg(dir.path()));
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("dry run"));
     assert!(files_under(&dir.path().join("outbox")).is_empty());
-    assert!(dir
-        .path()
-        .join("reports/demo/custom/2026-10-01_2026-10-15/report.pdf")
-        .exists());
+    assert!(dir.path().join("reports/demo/custom/2026-10-01_2026-10-15/report.pdf").exists());
 }
 
 #[test]
 fn impossible_requests_are_clear_errors_without_output() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&[&str], &str); 4] = [
-        (
-            &["--from", "2026-11-10", "--to", "2026-11-01"],
-            "--to 2026-11-01 is before --from 2026-11-10",
-        ),
-        (
-            &["--from", "2026-11-01", "--to", "2099-01-01"],
-            "is not over yet",
-        ),
-        (
-            &["--from", "2024-01-01", "--to", "2025-06-01"],
-            "the longest range is 366 days",
-        ),
+        (&["--from", "2026-11-10", "--to", "2026-11-01"], "--to 2026-11-01 is before --from 2026-11-10"),
+        (&["--from", "2026-11-01", "--to", "2099-01-01"], "is not over yet"),
+        (&["--from", "2024-01-01", "--to", "2025-06-01"], "the longest range is 366 days"),
         (&["--tz", "Europe/Berln"], "not an IANA time zone"),
     ];
     for (args, message) in cases {
@@ -256,10 +135,7 @@ fn impossible_requests_are_clear_errors_without_output() {
         assert!(!out.status.success(), "{args:?} should fail");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
-    assert!(
-        files_under(dir.path()).is_empty(),
-        "nothing written for a bad request"
-    );
+    assert!(files_under(dir.path()).is_empty(), "nothing written for a bad request");
 }
 
 /// Data as hostile as real users make it: markup, quotes, emoji, RTL, very long names.
@@ -270,20 +146,8 @@ const SCRIPT: &str = "<script>alert(1)</script>";
 impl AnalyticsSource for HostileSource {
     async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
         let mut data = DemoData::default().fetch(window, scope).await?;
-        data.top_intents.insert(
-            0,
-            IntentCount {
-                intent: SCRIPT.into(),
-                count: 1_000_000,
-            },
-        );
-        data.top_intents.insert(
-            1,
-            IntentCount {
-                intent: "x".repeat(300),
-                count: 999_999,
-            },
-        );
+        data.top_intents.insert(0, IntentCount { intent: SCRIPT.into(), count: 1_000_000 });
+        data.top_intents.insert(1, IntentCount { intent: "x".repeat(300), count: 999_999 });
         data.feedback.insert(
             0,
             Feedback {
@@ -308,20 +172,14 @@ async fn hostile_strings_are_shown_as_text_everywhere() {
         store: DirStore::new(dir.path()),
         mailer: EmlOutbox::new(dir.path().join("outbox")),
         renderer: Renderer::new().unwrap(),
-        sender: Sender {
-            from: "reports@example.com".into(),
-            reply_to: None,
-        },
+        sender: Sender { from: "reports@example.com".into(), reply_to: None },
         account: "acct".into(),
     };
     let request = ReportRequest {
         period: PeriodRequest::Weekly,
         tz: chrono_tz::UTC,
         now: Utc::now(),
-        recipients: Recipients {
-            to: vec!["a@example.com".into()],
-            ..Default::default()
-        },
+        recipients: Recipients { to: vec!["a@example.com".into()], ..Default::default() },
         dry_run: false,
         resend: false,
         request_id: "t".into(),
@@ -330,25 +188,13 @@ async fn hostile_strings_are_shown_as_text_everywhere() {
     let read = |name: &str| std::fs::read(dir.path().join(&outcome.prefix).join(name)).unwrap();
     for page in ["email.html", "report.html"] {
         let html = String::from_utf8(read(page)).unwrap();
-        assert!(
-            !html.contains(SCRIPT),
-            "{page} contains raw markup from data"
-        );
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
-            "{page} shows it as text"
-        );
+        assert!(!html.contains(SCRIPT), "{page} contains raw markup from data");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"), "{page} shows it as text");
         assert!(!html.contains("<b>Eve</b>"));
     }
     let text = pdf_text(&read("report.pdf"));
-    assert!(
-        text.contains(SCRIPT),
-        "the PDF prints the intent name literally"
-    );
-    assert!(
-        text.contains("שלום") || text.contains("םולש"),
-        "Hebrew survives in the PDF"
-    );
+    assert!(text.contains(SCRIPT), "the PDF prints the intent name literally");
+    assert!(text.contains("שלום") || text.contains("םולש"), "Hebrew survives in the PDF");
     assert!(
         text.contains("مرحبا") || text.contains("ابحرم") || text.contains("ﻣﺮﺣﺒﺎ"),
         "Arabic survives in the PDF: {text}"

@@ -25,18 +25,11 @@ fn quick_retries() -> RetryPolicy {
 }
 
 fn api(server: &StandIn) -> MoveoApi {
-    MoveoApi::new(
-        &server.settings(STANDIN_KEY),
-        Filters::default(),
-        quick_retries(),
-    )
-    .unwrap()
+    MoveoApi::new(&server.settings(STANDIN_KEY), Filters::default(), quick_retries()).unwrap()
 }
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z").unwrap().with_timezone(&Utc)
 }
 
 fn week() -> Period {
@@ -44,11 +37,7 @@ fn week() -> Period {
 }
 
 fn window(p: &Period) -> Window {
-    Window {
-        start: p.start,
-        end: p.end,
-        interval: Interval::Day,
-    }
+    Window { start: p.start, end: p.end, interval: Interval::Day }
 }
 
 fn request() -> ReportRequest {
@@ -56,10 +45,7 @@ fn request() -> ReportRequest {
         period: PeriodRequest::Weekly,
         tz: chrono_tz::Europe::Berlin,
         now: now(),
-        recipients: Recipients {
-            to: vec!["team@example.com".into()],
-            ..Default::default()
-        },
+        recipients: Recipients { to: vec!["team@example.com".into()], ..Default::default() },
         dry_run: false,
         resend: false,
         request_id: "test".into(),
@@ -72,10 +58,7 @@ fn pipeline(api: MoveoApi, dir: &std::path::Path) -> Pipeline<MoveoApi, DirStore
         store: DirStore::new(dir),
         mailer: EmlOutbox::new(dir.join("outbox")),
         renderer: Renderer::new().unwrap(),
-        sender: Sender {
-            from: "reports@example.com".into(),
-            reply_to: None,
-        },
+        sender: Sender { from: "reports@example.com".into(), reply_to: None },
         account: STANDIN_ACCOUNT.into(),
     }
 }
@@ -86,18 +69,10 @@ async fn every_one_of_the_21_queries_validates_against_the_schema() {
     let lines = api(&server).check(window(&week())).await;
     assert_eq!(lines.len(), 21);
     for line in &lines {
-        assert!(
-            line.result.is_ok(),
-            "{}: {:?}",
-            line.query.title,
-            line.result.as_ref().err().map(ToString::to_string)
-        );
+        assert!(line.result.is_ok(), "{}: {:?}", line.query.title, line.result.as_ref().err().map(ToString::to_string));
     }
     let log = server.log().await;
-    let operations: std::collections::HashSet<&str> = log
-        .iter()
-        .filter_map(|e| e["operationName"].as_str())
-        .collect();
+    let operations: std::collections::HashSet<&str> = log.iter().filter_map(|e| e["operationName"].as_str()).collect();
     assert_eq!(operations.len(), 21, "{operations:?}");
 }
 
@@ -111,25 +86,16 @@ fn answer<'a>(log: &'a [Value], operation: &str, start: &str) -> &'a Vec<Value> 
 }
 
 fn as_u64(v: &Value) -> u64 {
-    v.as_u64()
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        .unwrap_or(0)
+    v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0)
 }
 
 #[tokio::test]
 async fn the_weekly_report_matches_what_the_server_returned_number_for_number() {
     let server = StandIn::start();
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path())
-        .run(&request())
-        .await
-        .unwrap();
+    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
     let log = server.log().await;
-    assert_eq!(
-        log.len(),
-        23,
-        "15 queries for the week, 8 for the one before"
-    );
+    assert_eq!(log.len(), 23, "15 queries for the week, 8 for the one before");
     assert!(log.iter().all(|e| e["status"] == 200));
     // Berlin midnight on Monday 16 Nov is 23:00 UTC on Sunday.
     let start = "2026-11-15T23:00:00";
@@ -149,58 +115,32 @@ async fn the_weekly_report_matches_what_the_server_returned_number_for_number() 
 
     let count = |op: &str, from: &str| as_u64(&answer(&log, op, from)[0]["counts"]) as f64;
     assert_eq!(kpi("sessions", "current"), count("SessionsCounts", start));
-    assert_eq!(
-        kpi("sessions", "previous"),
-        count("SessionsCounts", prev_start)
-    );
+    assert_eq!(kpi("sessions", "previous"), count("SessionsCounts", prev_start));
     assert_eq!(kpi("messages", "current"), count("RequestsCounts", start));
-    let users: u64 = answer(&log, "CountsPerBrain", start)
-        .iter()
-        .map(|r| as_u64(&r["num_users"]))
-        .sum();
+    let users: u64 = answer(&log, "CountsPerBrain", start).iter().map(|r| as_u64(&r["num_users"])).sum();
     assert_eq!(kpi("users", "current"), users as f64);
-    let replies: u64 = answer(&log, "AgentRepliesInterval", start)
-        .iter()
-        .map(|r| as_u64(&r["counts"]))
-        .sum();
+    let replies: u64 = answer(&log, "AgentRepliesInterval", start).iter().map(|r| as_u64(&r["counts"])).sum();
     assert_eq!(kpi("agent_replies", "current"), replies as f64);
 
     // Each day of the series, with the buckets the server left out shown as zero.
     let buckets: HashMap<String, u64> = answer(&log, "LogsSessionsIntervalV2", start)
         .iter()
-        .map(|r| {
-            (
-                r["date"].as_str().unwrap().to_string(),
-                as_u64(&r["counts"]),
-            )
-        })
+        .map(|r| (r["date"].as_str().unwrap().to_string(), as_u64(&r["counts"])))
         .collect();
     let period = week();
     let mut zeros = 0;
     for (i, day) in period.days().enumerate() {
-        let bucket_start = (period.start + chrono::Duration::days(i as i64))
-            .naive_utc()
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string();
+        let bucket_start =
+            (period.start + chrono::Duration::days(i as i64)).naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
         let expected = buckets.get(&bucket_start).copied().unwrap_or(0);
         zeros += usize::from(expected == 0);
         let label = day.format("%a %-d %b").to_string();
-        assert_eq!(
-            cell("activity", "sessions", &label),
-            expected.to_string(),
-            "sessions on {label}"
-        );
+        assert_eq!(cell("activity", "sessions", &label), expected.to_string(), "sessions on {label}");
     }
-    assert!(
-        zeros > 0 || buckets.len() == 7,
-        "the stand-in leaves buckets out; they must read as zero"
-    );
+    assert!(zeros > 0 || buckets.len() == 7, "the stand-in leaves buckets out; they must read as zero");
 
     let top = &answer(&log, "TopIntentsV2", start)[0];
-    assert_eq!(
-        cell("intents", "messages", top["intent"].as_str().unwrap()),
-        as_u64(&top["counts"]).to_string()
-    );
+    assert_eq!(cell("intents", "messages", top["intent"].as_str().unwrap()), as_u64(&top["counts"]).to_string());
 }
 
 #[tokio::test]
@@ -217,42 +157,20 @@ async fn a_wrong_key_says_which_variables_to_check_and_never_shows_the_key() {
         .env("RUST_LOG", "trace"));
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(
-        err.contains("check MOVEO_API_KEY and MOVEO_ACCOUNT_ID"),
-        "{err}"
-    );
-    assert!(
-        !err.contains(secret) && !stdout(&out).contains(secret),
-        "the key leaked into the output"
-    );
-    assert!(
-        files_under(dir.path()).is_empty(),
-        "nothing rendered or delivered"
-    );
+    assert!(err.contains("check MOVEO_API_KEY and MOVEO_ACCOUNT_ID"), "{err}");
+    assert!(!err.contains(secret) && !stdout(&out).contains(secret), "the key leaked into the output");
+    assert!(files_under(dir.path()).is_empty(), "nothing rendered or delivered");
 }
 
 #[tokio::test]
 async fn a_rate_limit_is_waited_out_as_the_server_asks() {
     let server = StandIn::start();
-    server
-        .scenario(json!({"mode": "rate_limited", "retry_after": 1, "fail_times": 2}))
-        .await;
+    server.scenario(json!({"mode": "rate_limited", "retry_after": 1, "fail_times": 2})).await;
     let started = Instant::now();
-    let data = api(&server)
-        .fetch(window(&week()), Scope::Totals)
-        .await
-        .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 was honoured"
-    );
+    let data = api(&server).fetch(window(&week()), Scope::Totals).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
     assert!(data.sessions_total > 0);
-    let statuses: Vec<u64> = server
-        .log()
-        .await
-        .iter()
-        .map(|e| e["status"].as_u64().unwrap())
-        .collect();
+    let statuses: Vec<u64> = server.log().await.iter().map(|e| e["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 2);
 }
 
@@ -261,25 +179,14 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "unavailable"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let err = pipeline(api(&server), dir.path())
-        .run(&request())
-        .await
-        .unwrap_err();
+    let err = pipeline(api(&server), dir.path()).run(&request()).await.unwrap_err();
     assert!(err.is_retryable(), "{err}");
     assert_eq!(err.error_type(), "MoveoUnavailable");
-    assert!(
-        err.to_string().contains("unavailable after 3 attempts"),
-        "{err}"
-    );
-    assert!(
-        files_under(dir.path()).is_empty(),
-        "no report with missing numbers"
-    );
+    assert!(err.to_string().contains("unavailable after 3 attempts"), "{err}");
+    assert!(files_under(dir.path()).is_empty(), "no report with missing numbers");
 
     // A passing outage: the same request succeeds once the server is back.
-    server
-        .scenario(json!({"mode": "unavailable", "fail_times": 3}))
-        .await;
+    server.scenario(json!({"mode": "unavailable", "fail_times": 3})).await;
     let data = api(&server).fetch(window(&week()), Scope::Totals).await;
     assert!(data.is_ok(), "{:?}", data.err());
 }
@@ -288,16 +195,12 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
 async fn an_errors_array_fails_the_run_naming_the_operation() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "errors"})).await;
-    let err = api(&server)
-        .fetch(window(&week()), Scope::Totals)
-        .await
-        .unwrap_err();
+    let err = api(&server).fetch(window(&week()), Scope::Totals).await.unwrap_err();
     assert!(matches!(err, FetchError::Query { .. }), "{err:?}");
     assert!(!err.is_retryable());
     let text = err.to_string();
     assert!(
-        text.contains("Moveo answered with an error")
-            && text.contains("database query error in operation"),
+        text.contains("Moveo answered with an error") && text.contains("database query error in operation"),
         "{text}"
     );
 }
@@ -311,10 +214,7 @@ async fn an_unreachable_endpoint_is_a_retryable_error() {
     settings.url = format!("http://127.0.0.1:{port}/v1/graphql");
     let api = MoveoApi::new(&settings, Filters::default(), quick_retries()).unwrap();
     let err = api.fetch(window(&week()), Scope::Totals).await.unwrap_err();
-    assert!(
-        matches!(err, FetchError::Unavailable { .. }) && err.is_retryable(),
-        "{err}"
-    );
+    assert!(matches!(err, FetchError::Unavailable { .. }) && err.is_retryable(), "{err}");
     assert!(err.to_string().contains("could not connect"), "{err}");
 }
 
@@ -323,16 +223,9 @@ async fn empty_results_make_a_report_of_zeros() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "empty"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path())
-        .run(&request())
-        .await
-        .unwrap();
-    let text =
-        pdf_text(&std::fs::read(dir.path().join(&outcome.prefix).join("report.pdf")).unwrap());
-    assert!(
-        text.contains("No intents were recognised in this period."),
-        "{text}"
-    );
+    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
+    let text = pdf_text(&std::fs::read(dir.path().join(&outcome.prefix).join("report.pdf")).unwrap());
+    assert!(text.contains("No intents were recognised in this period."), "{text}");
 }
 
 #[tokio::test]
@@ -340,21 +233,11 @@ async fn hostile_strings_from_the_server_reach_the_reader_as_text() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "hostile"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path())
-        .run(&request())
-        .await
-        .unwrap();
-    let html =
-        std::fs::read_to_string(dir.path().join(&outcome.prefix).join("email.html")).unwrap();
-    assert!(
-        !html.contains("<script>"),
-        "markup from the server must be escaped"
-    );
+    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
+    let html = std::fs::read_to_string(dir.path().join(&outcome.prefix).join("email.html")).unwrap();
+    assert!(!html.contains("<script>"), "markup from the server must be escaped");
     assert!(html.contains("&lt;script&gt;"));
-    assert!(
-        pdf_text(&std::fs::read(dir.path().join(&outcome.prefix).join("report.pdf")).unwrap())
-            .contains("<script>")
-    );
+    assert!(pdf_text(&std::fs::read(dir.path().join(&outcome.prefix).join("report.pdf")).unwrap()).contains("<script>"));
 }
 
 #[tokio::test]
@@ -364,11 +247,9 @@ async fn the_report_fetches_its_23_queries_concurrently() {
     let api = api(&server);
     let period = week();
     let started = Instant::now();
-    let (current, previous) = tokio::try_join!(
-        api.fetch(window(&period), Scope::Full),
-        api.fetch(window(&period.previous()), Scope::Totals)
-    )
-    .unwrap();
+    let (current, previous) =
+        tokio::try_join!(api.fetch(window(&period), Scope::Full), api.fetch(window(&period.previous()), Scope::Totals))
+            .unwrap();
     let elapsed = started.elapsed();
     assert!(current.sessions_total > 0 && previous.sessions_total > 0);
     assert_eq!(server.log().await.len(), 23);
@@ -380,16 +261,8 @@ async fn the_report_fetches_its_23_queries_concurrently() {
 async fn a_run_error_from_moveo_maps_to_a_lambda_error_type() {
     let server = StandIn::start();
     let dir = tempfile::tempdir().unwrap();
-    let wrong = MoveoApi::new(
-        &server.settings("wrong"),
-        Filters::default(),
-        quick_retries(),
-    )
-    .unwrap();
-    let err: RunError = pipeline(wrong, dir.path())
-        .run(&request())
-        .await
-        .unwrap_err();
+    let wrong = MoveoApi::new(&server.settings("wrong"), Filters::default(), quick_retries()).unwrap();
+    let err: RunError = pipeline(wrong, dir.path()).run(&request()).await.unwrap_err();
     assert_eq!(err.error_type(), "MoveoUnauthorized");
     assert!(!err.is_retryable());
 }

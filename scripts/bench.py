@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Runs every benchmark of moveo-reports and prints Markdown for BENCHMARKS.md.
+
+Started by scripts/bench.sh (which builds the release binary and installs the tools). Each
+section runs the real binary: `moveo-reports bench` for the per-phase figures (embedded default,
+the Moveo stand-in with injected latency, moto for S3/SES, a growth run), headless Chromium
+printing our own report.html for the browser route, and the release binary started under a
+Lambda Runtime API emulator for cold start.
+"""
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target/release/moveo-reports"
+VENV = ROOT / ".venv/bin"
+PY = str(VENV / "python")
+RUNS = int(os.environ.get("BENCH_RUNS", "10"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def clean_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MOVEO_", "REPORT_", "AWS_")) and k != "SENDER_ADDRESS"}
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def bench(title: str, args: list, env: dict) -> str:
+    out = tempfile.mkdtemp(prefix="moveo-bench-")
+    cmd = [str(BIN), "bench", "--runs", str(RUNS), "--out", out, *args]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    shutil.rmtree(out, ignore_errors=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{title}: {result.stderr}")
+    return f"### {title}\n\n`{' '.join(['moveo-reports', 'bench', *args])}`\n\n{result.stdout}\n"
+
+
+def median_phase(section: str, phase: str) -> float:
+    for line in section.splitlines():
+        if line.startswith(f"| {phase} |"):
+            return float(line.split("|")[3])
+    raise ValueError(phase)
+
+
+def peak_rss(section: str) -> float:
+    for line in section.splitlines():
+        if line.startswith("peak RSS:"):
+            return float(line.split()[2])
+    raise ValueError("peak RSS")
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Chromium is many processes)."""
+    total = 0
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total
+
+
+def chromium_print(html: Path) -> tuple:
+    """Wall time and peak tree RSS of headless Chromium printing one HTML file to PDF."""
+    out = Path(tempfile.mkdtemp(prefix="moveo-chromium-"))
+    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={out / 'profile'}", "--no-pdf-header-footer",
+           f"--print-to-pdf={out / 'report.pdf'}", html.as_uri()]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    ok = (out / "report.pdf").exists()
+    shutil.rmtree(out, ignore_errors=True)
+    if not ok:
+        raise RuntimeError("chromium wrote no PDF")
+    return elapsed * 1000, peak / 1024
+
+
+def browser_route(our_pdf_ms: float, our_rss_mb: float) -> str:
+    out = Path(tempfile.mkdtemp(prefix="moveo-report-"))
+    subprocess.run([str(BIN), "report", "--period", "weekly", "--dry-run", "--out", str(out)],
+                   env=clean_env(), check=True, capture_output=True)
+    html = next(out.glob("reports/demo/weekly/*/report.html"))
+    runs = [chromium_print(html) for _ in range(max(3, RUNS // 2))]
+    shutil.rmtree(out, ignore_errors=True)
+    times = sorted(r[0] for r in runs)
+    rss = max(r[1] for r in runs)
+    med = statistics.median(times)
+    return (
+        "### Browser route, side by side\n\n"
+        "Headless Chromium (Debian's package) printing our own `report.html` (weekly, with its charts) "
+        "to PDF, against our in-process PDF phase (Typst) of the weekly run above.\n\n"
+        "| route | min ms | median ms | max ms | peak RSS MB |\n|---|---:|---:|---:|---:|\n"
+        f"| chromium --print-to-pdf | {times[0]:.0f} | {med:.0f} | {times[-1]:.0f} | {rss:.0f} (all its processes) |\n"
+        f"| moveo-reports PDF phase | | {our_pdf_ms:.1f} | | {our_rss_mb:.1f} (whole pipeline process) |\n\n"
+        f"Ratio: our PDF phase is **{med / our_pdf_ms:.0f}×** faster, at **1/{rss / our_rss_mb:.1f}** of the memory.\n"
+    )
+
+
+def start_standin(latency_ms: int):
+    proc = subprocess.Popen([PY, str(ROOT / "tests/standin/moveo_server.py")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(proc.stdout.readline().strip().split("=")[1])
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/_control/scenario",
+                                 data=json.dumps({"latency_ms": latency_ms}).encode(), method="POST")
+    urllib.request.urlopen(req).read()
+    return proc, port
+
+
+def start_moto():
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port)
+    import boto3  # from moto's dependencies
+    kw = dict(endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+              aws_access_key_id="testing", aws_secret_access_key="testing")
+    boto3.client("s3", **kw).create_bucket(Bucket="bench-reports")
+    boto3.client("ses", **kw).verify_email_identity(EmailAddress="reports@bench.example")
+    return proc, port
+
+
+def cold_start() -> str:
+    port = free_port()
+    watch = subprocess.Popen([str(VENV / "cargo-lambda"), "lambda", "watch", "--only-lambda-apis",
+                              "-A", "127.0.0.1", "-P", str(port)], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        env = clean_env(AWS_LAMBDA_RUNTIME_API=f"http://127.0.0.1:{port}/.rt", AWS_LAMBDA_FUNCTION_NAME="_",
+                        AWS_LAMBDA_FUNCTION_VERSION="1", AWS_LAMBDA_FUNCTION_MEMORY_SIZE="512", RUST_LOG="info")
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            proc = subprocess.Popen([str(BIN)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for line in proc.stderr:
+                if '"ready"' in line:
+                    times.append((time.perf_counter() - start) * 1000)
+                    break
+            proc.kill()
+            proc.wait()
+    finally:
+        watch.kill()
+        watch.wait()
+    times.sort()
+    return ("### Cold start\n\nFrom process start to ready-for-first-event (config read, AWS config loaded, "
+            "templates, fonts and Typst library built; the `ready` log line), release binary on the embedded "
+            "default, under `cargo lambda watch`'s Runtime API.\n\n"
+            f"| runs | min ms | median ms | max ms |\n|---:|---:|---:|---:|\n"
+            f"| {len(times)} | {times[0]:.1f} | {statistics.median(times):.1f} | {times[-1]:.1f} |\n")
+
+
+def sizes() -> str:
+    rows = []
+    for label, path in [("x86_64 release binary", BIN),
+                        ("arm64 `bootstrap` (cargo lambda build --release --arm64)",
+                         ROOT / "target/lambda/moveo-reports/bootstrap")]:
+        if not path.exists():
+            rows.append(f"| {label} | not built | |")
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            z = Path(d) / "bootstrap.zip"
+            with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.write(path, "bootstrap")
+            rows.append(f"| {label} | {path.stat().st_size / 1e6:.1f} MB | {z.stat().st_size / 1e6:.1f} MB |")
+    return "### Binary size\n\n| binary | size | zipped |\n|---|---:|---:|\n" + "\n".join(rows) + "\n"
+
+
+def main() -> None:
+    sections = []
+    weekly = bench("Weekly, embedded default", ["--period", "weekly"], clean_env())
+    monthly = bench("Monthly, embedded default", ["--period", "monthly"], clean_env())
+    growth = bench("Growth: monthly with 10 000 feedback rows and 500 intents",
+                   ["--period", "monthly", "--growth"], clean_env())
+    sections += [weekly, monthly, growth]
+    sections.append(
+        f"Growth costs **{median_phase(growth, 'total') - median_phase(monthly, 'total'):.1f} ms** more than the "
+        f"normal monthly report (median totals).\n")
+
+    standin, sport = start_standin(200)
+    try:
+        sections.append(bench("Weekly, Moveo stand-in with 200 ms latency per call (23 calls)", ["--period", "weekly"],
+                              clean_env(MOVEO_API_URL=f"http://127.0.0.1:{sport}/v1/graphql",
+                                        MOVEO_API_KEY="test-key-123",
+                                        MOVEO_ACCOUNT_ID="00000000-0000-4000-8000-000000000001")))
+    finally:
+        standin.kill()
+
+    moto, mport = start_moto()
+    try:
+        sections.append(bench("Weekly, archive in S3 and mail through SES (moto on loopback)", ["--period", "weekly", "--send"],
+                              clean_env(AWS_ENDPOINT_URL=f"http://127.0.0.1:{mport}", AWS_ACCESS_KEY_ID="testing",
+                                        AWS_SECRET_ACCESS_KEY="testing", AWS_REGION="us-east-1",
+                                        REPORT_BUCKET="bench-reports", SENDER_ADDRESS="reports@bench.example",
+                                        REPORT_RECIPIENTS="team@bench.example")))
+    finally:
+        moto.kill()
+
+    sections.append(browser_route(median_phase(weekly, "pdf"), peak_rss(weekly)))
+    sections.append(cold_start())
+    sections.append(sizes())
+    print("\n".join(sections))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
