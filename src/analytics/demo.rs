@@ -97,13 +97,14 @@ fn salted(day: i64, salt: u64) -> u64 {
     (day as u64).wrapping_mul(1_000_003) ^ salt.wrapping_mul(0x2545_F491_4F6C_DD1D)
 }
 
-/// Days since 2026-01-01, the anchor of the demo's growth trend.
+/// Days since 2026-01-01 of the day a bucket mostly covers. A local day in a zone
+/// east of UTC starts the evening before in UTC, so the bucket's midday decides.
 fn day_number(t: NaiveDateTime) -> i64 {
-    (t.date() - chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date")).num_days()
+    ((t + Duration::hours(12)).date() - chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date")).num_days()
 }
 
 fn is_weekend(t: NaiveDateTime) -> bool {
-    matches!(t.weekday(), Weekday::Sat | Weekday::Sun)
+    matches!((t + Duration::hours(12)).weekday(), Weekday::Sat | Weekday::Sun)
 }
 
 impl DemoData {

@@ -48,6 +48,10 @@ pub struct Row {
     pub first_response: Option<f64>,
     pub ratings: u64,
     pub avg_rating: Option<f64>,
+    /// "1.4 min" / "45 s" / "—", as tables print it.
+    pub avg_response_display: String,
+    /// "3.87" / "—".
+    pub avg_rating_display: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,6 +290,8 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
                 first_response: None,
                 ratings: 0,
                 avg_rating: None,
+                avg_response_display: String::new(),
+                avg_rating_display: String::new(),
             }
         })
         .collect();
@@ -320,6 +326,10 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
             rows[i].ratings += b.count;
             rows[i].avg_rating = b.avg;
         }
+    }
+    for row in &mut rows {
+        row.avg_response_display = row.avg_response.map(format_minutes).unwrap_or_else(|| "—".into());
+        row.avg_rating_display = row.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into());
     }
     rows
 }
@@ -495,6 +505,8 @@ mod tests {
         let sessions: u64 = report.rows.iter().map(|r| r.sessions).sum();
         assert_eq!(Some(sessions as f64), report.kpis[0].value);
         assert_eq!(report.meta.title, "Weekly report · 16–22 Nov 2026");
+        // Berlin's Monday starts on Sunday evening UTC; it is still a busy weekday.
+        assert!(report.rows[0].sessions * 3 > report.rows[6].sessions * 4, "{:?}", report.rows);
         assert_eq!(report.intents.len(), TOP_INTENTS);
         assert!(report.ratings.quotes.len() >= 3);
     }
