@@ -112,7 +112,8 @@ impl DemoData {
     fn sessions_on(&self, t: NaiveDateTime) -> f64 {
         let day = day_number(t);
         let rhythm = if is_weekend(t) { 0.55 } else { 1.0 };
-        let trend = 1.0 + 0.0015 * day as f64;
+        // Grows from a floor, so a range years before the anchor still has traffic.
+        let trend = (1.0 + 0.0015 * day as f64).max(0.3);
         let noise = 0.92 + 0.16 * unit(salted(day, 1));
         380.0 * rhythm * trend * noise
     }
@@ -177,14 +178,15 @@ impl DemoData {
             .zip(&ratings)
             .map(|(&start, &n)| {
                 let n = n.round() as u64;
-                let base = day_number(start) as u64 * 10_007;
+                // Days before the anchor are negative: wrap, never overflow.
+                let base = (day_number(start) as u64).wrapping_mul(10_007);
                 let mut sum = 0u64;
                 let mut above = 0u64;
                 for i in 0..n {
-                    let rating = rating_from(unit(base + i));
+                    let rating = rating_from(unit(base.wrapping_add(i)));
                     sum += rating as u64;
                     above += u64::from(rating > 3);
-                    let with_text = unit((base + i) ^ 0xFEED) < 0.35;
+                    let with_text = unit(base.wrapping_add(i) ^ 0xFEED) < 0.35;
                     let pool = match rating {
                         1 | 2 => COMPLAINTS,
                         3 => MIXED,
@@ -192,10 +194,11 @@ impl DemoData {
                     };
                     feedback.push(Feedback {
                         rating,
-                        text: with_text
-                            .then(|| pool[(unit((base + i) ^ 0xBEEF) * pool.len() as f64) as usize].to_string()),
+                        text: with_text.then(|| {
+                            pool[(unit(base.wrapping_add(i) ^ 0xBEEF) * pool.len() as f64) as usize].to_string()
+                        }),
                         agent_name: (rating <= 3)
-                            .then(|| AGENTS[((base + i) % AGENTS.len() as u64) as usize].to_string()),
+                            .then(|| AGENTS[(base.wrapping_add(i) % AGENTS.len() as u64) as usize].to_string()),
                     });
                 }
                 RatingBucket { start, avg: (n > 0).then(|| sum as f64 / n as f64), count: n, above_3: above }
@@ -339,6 +342,15 @@ mod tests {
     fn the_same_window_gives_the_same_numbers() {
         let demo = DemoData::default();
         assert_eq!(demo.dataset(window((2026, 11, 16), 7)), demo.dataset(window((2026, 11, 16), 7)));
+    }
+
+    #[test]
+    fn any_window_since_2000_has_data_and_no_overflow() {
+        let demo = DemoData::default();
+        for year in (2000..=2040).step_by(5) {
+            let data = demo.dataset(window((year, 6, 1), 31));
+            assert!(data.sessions_total > 0 && !data.feedback.is_empty(), "{year}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::fonts::{register_chart_fonts, CHART_FAMILY};
 use crate::analytics::Interval;
 use crate::report::{kpi::group_thousands, Report, Row};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
@@ -190,21 +191,22 @@ fn nice_max(max: f64) -> f64 {
     }
 }
 
-fn line_chart(
-    area: &Area,
+type RowChart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes for a series with one value per report row (day or week), x labels thinned out.
+fn per_row_chart<'a, 'b>(
+    area: &'a Area<'b>,
     rows: &[Row],
+    y_max: f64,
     y_desc: &str,
-    series: &[(&str, RGBColor, Vec<Option<f64>>)],
     y_format: &dyn Fn(&f64) -> String,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
+) -> Result<RowChart<'a, 'b>, Box<dyn std::error::Error>> {
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
         .x_label_area_size(56)
         .y_label_area_size(110)
-        // Headroom above the data keeps the legend clear of the lines.
-        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max) * 1.25)?;
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -218,6 +220,19 @@ fn line_chart(
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
+    Ok(chart)
+}
+
+fn line_chart(
+    area: &Area,
+    rows: &[Row],
+    y_desc: &str,
+    series: &[(&str, RGBColor, Vec<Option<f64>>)],
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
+    // Headroom above the data keeps the legend clear of the lines.
+    let mut chart = per_row_chart(area, rows, nice_max(max) * 1.25, y_desc, y_format)?;
     for (name, color, values) in series {
         let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
         let color = *color;
@@ -269,25 +284,7 @@ fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::E
 
 fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
     let max = rows.iter().map(|r| r.agent_replies).max().unwrap_or(0) as f64;
-    let n = rows.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin(24)
-        .x_label_area_size(56)
-        .y_label_area_size(110)
-        .build_cartesian_2d(-0.5..n - 0.5, 0.0..nice_max(max))?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .axis_style(INK.mix(0.6))
-        .x_labels(rows.len().min(40))
-        .x_label_formatter(&|x| x_label(rows, *x))
-        .y_label_formatter(&|y| group_thousands(y.round() as i64))
-        .y_desc("replies")
-        .label_style(label_font())
-        .axis_desc_style(label_font())
-        .draw()?;
+    let mut chart = per_row_chart(area, rows, nice_max(max), "replies", &|y| group_thousands(y.round() as i64))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let x = i as f64;
         Rectangle::new([(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)], PURPLE.filled())

@@ -540,6 +540,21 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_range_longer_than_a_quarter_has_a_row_per_week() {
+        let range = PeriodRequest::Range { from: "2026-03-02".parse().unwrap(), to: "2026-07-26".parse().unwrap() };
+        let period = Period::resolve(range, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
+        let report = demo_report(&period).await;
+        assert_eq!(report.meta.interval, "1 week");
+        assert_eq!(report.rows.len(), 21);
+        assert_eq!(report.rows[0].label, "Week of 2 Mar 2026");
+        let rows: u64 = report.rows.iter().map(|r| r.sessions).sum();
+        assert_eq!(Some(rows as f64), report.kpis[0].value);
+        let charts = crate::render::charts::render_all(&report).unwrap();
+        assert_eq!(charts[0].title, "Sessions, users and messages per week");
+        assert!(charts[0].alt.ends_with("over 21 weeks."), "{}", charts[0].alt);
+    }
+
     #[test]
     fn missing_buckets_are_zero_rows_not_missing_rows() {
         let period = Period::resolve(PeriodRequest::Weekly, Berlin, at("2026-11-25T08:00:00Z")).unwrap();
