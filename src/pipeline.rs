@@ -427,6 +427,6 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
             tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
         }
-        Ok(Delivery::Sent { message_id, resend: request.resend })
+        Ok(Delivery::Sent { message_id, resend: request.resend, via: self.mailer.name() })
     }
 }

@@ -159,6 +159,8 @@ pub enum Delivery {
     Sent {
         message_id: String,
         resend: bool,
+        /// The mailer that took it: "ses", or "eml" for a local file.
+        via: &'static str,
     },
     AlreadyDelivered {
         /// `sent`, or `sending`/`unknown` for a claim whose send was never confirmed.
@@ -175,8 +177,14 @@ pub enum Delivery {
 impl std::fmt::Display for Delivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Delivery::Sent { message_id, resend: false } => write!(f, "sent (message id {message_id})"),
-            Delivery::Sent { message_id, resend: true } => write!(f, "sent again on request (message id {message_id})"),
+            Delivery::Sent { message_id, resend, via } => {
+                let again = if *resend { " again on request" } else { "" };
+                if *via == "eml" {
+                    write!(f, "written{again} to {message_id} (the message exactly as SES would get it)")
+                } else {
+                    write!(f, "sent{again} (message id {message_id})")
+                }
+            }
             Delivery::AlreadyDelivered { state, at: Some(at), message_id, record, .. } if state == "sent" => write!(
                 f,
                 "already delivered on {} (message id {}); nothing sent. To send it again: --resend, or \"resend\": true in the event. Record: {record}",

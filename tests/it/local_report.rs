@@ -106,7 +106,7 @@ fn a_second_run_does_not_send_again_unless_asked() {
     assert_eq!(files_under(&dir.path().join("outbox")).len(), 1);
 
     let resend = run(cli().args(args).arg(dir.path()).arg("--resend"));
-    assert!(stdout(&resend).contains("sent again"), "{}", stdout(&resend));
+    assert!(stdout(&resend).contains("written again on request"), "{}", stdout(&resend));
     assert_eq!(files_under(&dir.path().join("outbox")).len(), 2);
 }
 
