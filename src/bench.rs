@@ -17,7 +17,7 @@ const GROWTH_INTENTS: usize = 500;
 
 pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
     let aws = if app::needs_aws(&config) { Some(app::load_aws().await) } else { None };
-    let mut app = match app::build(&config, aws.as_ref(), &args.out) {
+    let mut app = match app::build(&config, aws.as_ref(), &args.out).await {
         Ok(app) => app,
         Err(e) => {
             eprintln!("error: {e}");

@@ -9,15 +9,27 @@ use crate::render::email::Recipients;
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 pub const DEFAULT_API_URL: &str = "https://logs.moveo.ai/v1/graphql";
 /// The account name used for the embedded default's storage keys.
 pub const DEMO_ACCOUNT: &str = "demo";
 
+/// Where the binary runs decides what may be left unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// Locally: no credentials means the embedded default (demo data, a folder, `.eml` files).
+    Cli,
+    /// In production: every setting is required; demo data only with `MOVEO_DEMO=true`.
+    Lambda,
+}
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
     #[error("{0} is set but {1} is not: set both to use the Moveo API, or neither for demo data")]
     Incomplete(&'static str, &'static str),
+    #[error("the function cannot start, because settings are missing:\n  {}", .0.join("\n  "))]
+    Missing(Vec<String>),
     #[error("{name} has an invalid address '{value}': expected name@domain")]
     BadAddress { name: &'static str, value: String },
     #[error("REPORT_TIMEZONE: {0}")]
@@ -47,8 +59,8 @@ pub struct Config {
     pub timezone: Tz,
     /// Desk, AI agent, channel and tag filters applied to every Moveo query.
     pub filters: Filters,
-    /// Optional key prefix inside the bucket (`REPORT_PREFIX`).
-    pub bucket_prefix: Option<String>,
+    /// Folder of `.graphql` files that replace built-in queries (`MOVEO_QUERIES_DIR`).
+    pub queries_dir: Option<PathBuf>,
     /// An S3-compatible endpoint is configured (`AWS_ENDPOINT_URL[_S3]`): use path-style URLs.
     pub s3_path_style: bool,
 }
@@ -58,10 +70,61 @@ impl Config {
         Config::from_vars(&std::env::vars().collect())
     }
 
+    /// The configuration of a Lambda function: nothing falls back to the
+    /// embedded default. Every missing setting is named at once.
+    pub fn for_lambda(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let demo = demo_requested(vars);
+        let mut missing = Vec::new();
+        let mut need = |name: &str, why: &str| {
+            if get(name).is_none() {
+                missing.push(format!("{name}: {why}"));
+            }
+        };
+        if !demo {
+            need("MOVEO_ACCOUNT_ID", "the Moveo account to report on (demo data on Lambda only with MOVEO_DEMO=true)");
+            need(
+                "MOVEO_API_KEY",
+                "the Moveo Analytics API key; set MOVEO_API_KEY_PARAMETER to the SSM parameter that holds it",
+            );
+        }
+        need("REPORT_BUCKET", "the S3 bucket that archives the reports (Lambda has no local folder to keep them)");
+        need("SENDER_ADDRESS", "the SES-verified address the reports are sent from");
+        need("REPORT_RECIPIENTS", "who gets the reports, comma-separated");
+        if !missing.is_empty() {
+            return Err(ConfigError::Missing(missing));
+        }
+        let mut config = Config::from_vars(vars)?;
+        if demo {
+            config.moveo = None;
+        }
+        Ok(config)
+    }
+
+    /// What the CLI fills in by itself, one line each, for stderr.
+    pub fn defaults_used(&self, out: &std::path::Path, dry_run: bool) -> Vec<String> {
+        let mut used = Vec::new();
+        if self.moveo.is_none() {
+            used.push("built-in demo data (MOVEO_API_KEY and MOVEO_ACCOUNT_ID are not set)".to_string());
+        }
+        if self.bucket.is_none() || dry_run {
+            let why = if dry_run { "--dry-run" } else { "REPORT_BUCKET is not set" };
+            used.push(format!("the local folder {} instead of S3 ({why})", out.display()));
+        }
+        if self.sender.is_none() && !dry_run {
+            used.push(format!(
+                ".eml files in {} instead of SES (SENDER_ADDRESS is not set)",
+                out.join("outbox").display()
+            ));
+        }
+        used
+    }
+
     /// Reads from a map, so tests need not touch the process environment.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
         let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
+            _ if demo_requested(vars) => None,
             (Some(key), Some(account_id)) => {
                 let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
                 // Plain http would send the key in clear text; only a local stand-in may use it.
@@ -106,7 +169,7 @@ impl Config {
             recipients,
             timezone,
             filters,
-            bucket_prefix: get("REPORT_PREFIX"),
+            queries_dir: get("MOVEO_QUERIES_DIR").map(PathBuf::from),
             s3_path_style: get("AWS_ENDPOINT_URL").is_some() || get("AWS_ENDPOINT_URL_S3").is_some(),
         })
     }
@@ -115,6 +178,11 @@ impl Config {
     pub fn account(&self) -> &str {
         self.moveo.as_ref().map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
     }
+}
+
+/// `MOVEO_DEMO=true`: demo data asked for explicitly (a smoke-test deployment).
+fn demo_requested(vars: &HashMap<String, String>) -> bool {
+    vars.get("MOVEO_DEMO").is_some_and(|v| matches!(v.trim(), "true" | "1" | "yes"))
 }
 
 fn check_address(name: &'static str, value: String) -> Result<String, ConfigError> {
@@ -184,6 +252,48 @@ mod tests {
         assert!(err.to_string().starts_with("MOVEO_API_URL must be an https:// URL"), "{err}");
         let err = Config::from_vars(&vars(&[("REPORT_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+    }
+
+    #[test]
+    fn on_lambda_every_missing_setting_is_named_and_nothing_falls_back_to_demo_data() {
+        let err = Config::for_lambda(&vars(&[("MOVEO_ACCOUNT_ID", "acc"), ("SENDER_ADDRESS", "r@x.com")])).unwrap_err();
+        let text = err.to_string();
+        for name in ["MOVEO_API_KEY:", "REPORT_BUCKET:", "REPORT_RECIPIENTS:"] {
+            assert!(text.contains(name), "{text}");
+        }
+        assert!(!text.contains("SENDER_ADDRESS:") && !text.contains("MOVEO_ACCOUNT_ID:"), "{text}");
+        let complete = [
+            ("MOVEO_API_KEY", "k"),
+            ("MOVEO_ACCOUNT_ID", "acc"),
+            ("REPORT_BUCKET", "b"),
+            ("SENDER_ADDRESS", "r@x.com"),
+            ("REPORT_RECIPIENTS", "t@x.com"),
+        ];
+        assert!(Config::for_lambda(&vars(&complete)).unwrap().moveo.is_some());
+    }
+
+    #[test]
+    fn demo_data_on_lambda_only_when_asked_for() {
+        let demo = [
+            ("MOVEO_DEMO", "true"),
+            ("REPORT_BUCKET", "b"),
+            ("SENDER_ADDRESS", "r@x.com"),
+            ("REPORT_RECIPIENTS", "t@x.com"),
+        ];
+        let config = Config::for_lambda(&vars(&demo)).unwrap();
+        assert!(config.moveo.is_none());
+        let err = Config::for_lambda(&vars(&demo[1..])).unwrap_err().to_string();
+        assert!(err.contains("MOVEO_ACCOUNT_ID:") && err.contains("MOVEO_DEMO=true"), "{err}");
+    }
+
+    #[test]
+    fn the_cli_says_which_defaults_it_used() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        let used = config.defaults_used(std::path::Path::new("out"), false).join("\n");
+        assert!(
+            used.contains("built-in demo data") && used.contains("out instead of S3") && used.contains(".eml"),
+            "{used}"
+        );
     }
 
     #[test]

@@ -156,6 +156,9 @@ async fn with_api_key(
     let Some(name) = vars.get("MOVEO_API_KEY_PARAMETER").filter(|n| !n.is_empty()).cloned() else {
         return Ok(vars);
     };
+    if vars.get("MOVEO_DEMO").is_some_and(|v| v.trim() == "true") {
+        return Ok(vars);
+    }
     if vars.get("MOVEO_API_KEY").is_some_and(|k| !k.is_empty()) {
         return Ok(vars);
     }
@@ -172,9 +175,14 @@ async fn with_api_key(
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let aws = app::load_aws().await;
     let vars = with_api_key(std::env::vars().collect(), &aws).await?;
-    let config = Config::from_vars(&vars)?;
-    let out = std::env::temp_dir().join("moveo-reports");
-    let app = app::build(&config, Some(&aws), &out)?;
+    // Every setting is required here: no demo data, no local folder, no .eml files
+    // in production unless MOVEO_DEMO=true asks for demo data explicitly.
+    let config = Config::for_lambda(&vars)?;
+    let unused = std::path::Path::new("/nonexistent");
+    let app = app::build(&config, Some(&aws), unused).await?;
+    if app.source.name() == "demo" {
+        tracing::warn!("MOVEO_DEMO=true: every report is made from built-in demo data and says so");
+    }
     tracing::info!(source = app.source.name(), account = %config.account(), "ready");
     let (app, config) = (&app, &config);
     lambda_runtime::run(service_fn(move |event| handle(app, config, event))).await

@@ -11,6 +11,7 @@ use crate::deliver::{
 use crate::period::{Period, PeriodError, PeriodRequest};
 use crate::render::email::{compose, EmailParts, Recipients};
 use crate::render::{RenderError, Renderer};
+use crate::report::coverage::GapNote;
 use crate::report::Report;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -105,6 +106,25 @@ impl Timings {
     }
 }
 
+/// Whether the report has every section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Completeness {
+    Complete,
+    /// Sections were left out because Moveo rejected their queries; `left_out` says which.
+    Partial,
+}
+
+impl Completeness {
+    pub fn of(left_out: &[GapNote]) -> Completeness {
+        if left_out.is_empty() {
+            Completeness::Complete
+        } else {
+            Completeness::Partial
+        }
+    }
+}
+
 /// What a run produced.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -114,6 +134,9 @@ pub struct Outcome {
     pub location: String,
     pub keys: Vec<String>,
     pub delivery: Delivery,
+    pub outcome: Completeness,
+    /// Each query left out, the sections it cost and the server's reason.
+    pub left_out: Vec<GapNote>,
     #[serde(skip)]
     pub timings: Timings,
 }
@@ -182,6 +205,10 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let report = timed("model", &mut t.model, || {
             Report::build(&period, &current, &before, &self.account, self.source.name(), Utc::now())
         });
+        let left_out = report.coverage.gaps.clone();
+        for gap in &left_out {
+            tracing::warn!(query = %gap.query, file = %gap.file, reason = %gap.reason, left_out = %gap.left_out, "section left out");
+        }
         let charts = timed("charts", &mut t.charts, || self.renderer.charts(&report))?;
         let (email_html, email_text, report_html) =
             timed("html", &mut t.html, || self.renderer.html(&report, &charts))?;
@@ -199,7 +226,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             )[..12]
         );
         let raw = compose(&EmailParts {
-            subject: report.subject(),
+            subject: &report.subject(),
             from: &self.sender.from,
             reply_to: self.sender.reply_to.as_deref(),
             recipients: &request.recipients,
@@ -224,7 +251,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         artifacts
             .extend(charts.into_iter().map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)));
 
-        let keys = phase("archive", &mut t.archive, self.archive(&period, &prefix, request, artifacts)).await?;
+        let keys =
+            phase("archive", &mut t.archive, self.archive(&period, &prefix, request, artifacts, &left_out)).await?;
 
         let delivery = if request.dry_run {
             Delivery::DryRun
@@ -237,9 +265,10 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
                 raw: &raw,
                 slug: &period.slug(),
             };
-            phase("mail", &mut t.mail, self.send_once(&record_key, &prefix, request, &email)).await?
+            phase("mail", &mut t.mail, self.send_once(&record_key, &prefix, request, &email, &left_out)).await?
         };
-        info!(%delivery, "report done");
+        let outcome = Completeness::of(&left_out);
+        info!(%delivery, ?outcome, left_out = left_out.len(), "report done");
         Ok(Outcome {
             title: report.meta.title.clone(),
             period: period.to_string(),
@@ -247,6 +276,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             prefix,
             keys,
             delivery,
+            outcome,
+            left_out,
             timings: t,
         })
     }
@@ -264,6 +295,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             message_id: None,
             request_id: String::new(),
             resend: false,
+            outcome: None,
+            left_out: Vec::new(),
         })))
     }
 
@@ -275,6 +308,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         record: DeliveryRecord,
         timings: Timings,
     ) -> Outcome {
+        let left_out = record.left_out;
+        let outcome = record.outcome.unwrap_or(Completeness::of(&left_out));
         let delivery = Delivery::AlreadyDelivered {
             state: record.status,
             claimed_at: record.claimed_at,
@@ -290,6 +325,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             location: self.store.locate(prefix),
             keys: vec![],
             delivery,
+            outcome,
+            left_out,
             timings,
         }
     }
@@ -300,6 +337,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         prefix: &str,
         request: &ReportRequest,
         artifacts: Vec<Artifact>,
+        left_out: &[GapNote],
     ) -> Result<Vec<String>, StoreError> {
         let mut entries = Vec::with_capacity(artifacts.len());
         for artifact in &artifacts {
@@ -322,6 +360,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             generator: concat!("moveo-reports ", env!("CARGO_PKG_VERSION")).to_string(),
             request_id: request.request_id.clone(),
             generated_at: Utc::now(),
+            outcome: Completeness::of(left_out),
+            left_out: left_out.to_vec(),
             artifacts: entries,
         };
         let manifest_key = format!("{prefix}/manifest.json");
@@ -383,6 +423,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         prefix: &str,
         request: &ReportRequest,
         email: &OutgoingEmail<'_>,
+        left_out: &[GapNote],
     ) -> Result<Delivery, RunError> {
         let claimed_at = Utc::now();
         let mut record = DeliveryRecord {
@@ -393,6 +434,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             message_id: None,
             request_id: request.request_id.clone(),
             resend: request.resend,
+            outcome: Some(Completeness::of(left_out)),
+            left_out: left_out.to_vec(),
         };
         // A resend keeps the original record and leaves one of its own beside it.
         let key = if request.resend {

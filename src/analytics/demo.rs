@@ -256,6 +256,8 @@ impl DemoData {
             top_intents,
             hourly,
             agents,
+            gaps: Vec::new(),
+            unfiltered: Vec::new(),
         }
     }
 }

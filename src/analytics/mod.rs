@@ -135,13 +135,58 @@ pub struct AgentPerformance {
     pub ratings: u64,
 }
 
+/// One figure or series of a `Dataset`, named so a report can say which of its
+/// sections a missing one costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    SessionsTotal,
+    UsersTotal,
+    MessagesTotal,
+    Sessions,
+    Users,
+    Messages,
+    AgentReplies,
+    OpenClosed,
+    ResponseTimes,
+    ResponseOverall,
+    Ratings,
+    Feedback,
+    TopIntents,
+    Hourly,
+    Agents,
+}
+
+/// A figure the source could not give because the server rejected its query as
+/// not fitting its schema, or answered with rows that could not be read. Such a
+/// gap costs the sections built from it, not the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    pub field: Field,
+    /// The operation name, e.g. `TopIntentsV2`.
+    pub query: String,
+    /// The file that holds it, e.g. `top_intents_v2.graphql`.
+    pub file: String,
+    /// The server's reason, one line.
+    pub reason: String,
+}
+
+/// A figure computed without some of the configured filters, because its query
+/// takes no such argument.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unfiltered {
+    pub field: Field,
+    pub query: String,
+    /// In a reader's words: "tags", "AI agents".
+    pub filters: Vec<String>,
+}
+
 /// Everything the report needs about one window.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dataset {
     pub sessions_total: u64,
     pub messages_total: u64,
-    /// Unique users; the API has no period-wide unique count, so this is the
-    /// sum over AI agents of their unique users (`CountsPerBrain.num_users`).
+    /// Unique users over the whole window (`UsersCounts`, moveo-api.md §4.1).
     pub users_total: u64,
     pub sessions: Vec<Bucket>,
     pub users: Vec<Bucket>,
@@ -155,6 +200,17 @@ pub struct Dataset {
     pub top_intents: Vec<IntentCount>,
     pub hourly: Vec<HourCell>,
     pub agents: Vec<AgentPerformance>,
+    /// Figures left out, each with the query and the server's reason. Their
+    /// values above are zero or empty and must not be shown as data.
+    pub gaps: Vec<Gap>,
+    /// Figures that could not apply every configured filter.
+    pub unfiltered: Vec<Unfiltered>,
+}
+
+impl Dataset {
+    pub fn has(&self, field: Field) -> bool {
+        !self.gaps.iter().any(|g| g.field == field)
+    }
 }
 
 /// Why a fetch failed. Each message says what to check, never a secret's value.
@@ -166,23 +222,55 @@ pub enum FetchError {
     RateLimited { operation: String, attempts: u32 },
     #[error("{operation}: Moveo is unavailable after {attempts} attempts: {detail}")]
     Unavailable { operation: String, attempts: u32, detail: String },
-    #[error("{operation}: Moveo answered with an error: {message}")]
-    Query { operation: String, message: String },
+    /// The server failed to run a valid query (a database error): a retry can succeed.
+    #[error("{operation}: Moveo failed to answer after {attempts} attempts: {message}")]
+    Server { operation: String, attempts: u32, message: String },
+    /// The server says the query does not fit its schema (an unknown field, argument or type).
+    #[error("{operation}: Moveo rejected the query as not fitting its schema: {message}")]
+    Rejected { operation: String, message: String },
     #[error("{operation}: unexpected response at `{field}`: {detail}")]
     Shape { operation: String, field: String, detail: String },
+    /// A figure the report cannot do without could not be had from any query that gives it.
+    #[error("the {figure} could not be fetched, so no report is made: {detail}; the report's owner can run `moveo-reports check`")]
+    Headline { figure: &'static str, detail: String },
+    #[error("setting up the Moveo client: {0}")]
+    Setup(String),
 }
 
 impl FetchError {
     /// Whether trying the whole run again later can succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, FetchError::RateLimited { .. } | FetchError::Unavailable { .. })
+        matches!(self, FetchError::RateLimited { .. } | FetchError::Unavailable { .. } | FetchError::Server { .. })
+    }
+
+    /// Whether the query itself is wrong for this server (a wrong guess of its
+    /// schema or of its rows), so only what is built from it is lost.
+    pub fn is_mismatch(&self) -> bool {
+        matches!(self, FetchError::Rejected { .. } | FetchError::Shape { .. })
+    }
+
+    /// The server's reason in one short line, for a note in the report.
+    pub fn reason(&self) -> String {
+        let text = match self {
+            FetchError::Rejected { message, .. } => message.clone(),
+            FetchError::Shape { field, detail, .. } => format!("unexpected response at `{field}`: {detail}"),
+            other => other.to_string(),
+        };
+        let line = text.lines().next().unwrap_or("").trim();
+        let mut short: String = line.chars().take(200).collect();
+        if short.len() < line.len() {
+            short.push('…');
+        }
+        short
     }
 }
 
 /// Where analytics come from: Moveo's API in production, demo data locally.
 pub trait AnalyticsSource: Send + Sync {
-    /// Everything about one window, or an error. A source never returns a
-    /// partial dataset: a report with silently missing numbers is worse than none.
+    /// Everything about one window, or an error. A figure whose query does not
+    /// fit the server's schema is listed in `Dataset::gaps`, never silently zero;
+    /// anything transient (or a wrong key) fails the whole fetch, so a passing
+    /// blip never produces a degraded report.
     fn fetch(&self, window: Window, scope: Scope) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
 
     /// A short name for logs and the manifest ("demo", "moveo").

@@ -15,7 +15,9 @@ pub use eml::EmlOutbox;
 pub use s3::S3Store;
 pub use ses::SesMailer;
 
+use crate::pipeline::Completeness;
 use crate::render::email::Recipients;
+use crate::report::coverage::GapNote;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -133,6 +135,9 @@ pub struct Manifest {
     pub generator: String,
     pub request_id: String,
     pub generated_at: DateTime<Utc>,
+    /// `partial` when sections were left out; `left_out` says which and why.
+    pub outcome: Completeness,
+    pub left_out: Vec<GapNote>,
     pub artifacts: Vec<ManifestEntry>,
 }
 
@@ -150,6 +155,11 @@ pub struct DeliveryRecord {
     pub message_id: Option<String>,
     pub request_id: String,
     pub resend: bool,
+    /// Absent in records written before reports could be partial.
+    #[serde(default)]
+    pub outcome: Option<Completeness>,
+    #[serde(default)]
+    pub left_out: Vec<GapNote>,
 }
 
 /// The outcome of delivery, for the CLI's last line and the Lambda response.

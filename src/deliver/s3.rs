@@ -8,36 +8,53 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use aws_sdk_s3::Client;
 
+/// Keys are used as given: `reports/…` for archives and delivery records,
+/// `queries/…` for query overrides. There is no configurable prefix, because the
+/// function's IAM policy names these two and nothing else.
 #[derive(Debug, Clone)]
 pub struct S3Store {
     client: Client,
     bucket: String,
-    /// Optional key prefix inside the bucket, without a trailing slash.
-    prefix: Option<String>,
 }
+
+/// Where query overrides live in the report bucket.
+pub const QUERIES_PREFIX: &str = "queries/";
 
 impl S3Store {
     /// `force_path_style` is for S3-compatible endpoints (moto, MinIO) that
     /// cannot serve `bucket.host` names.
-    pub fn new(
-        config: &aws_config::SdkConfig,
-        bucket: String,
-        prefix: Option<String>,
-        force_path_style: bool,
-    ) -> S3Store {
+    pub fn new(config: &aws_config::SdkConfig, bucket: String, force_path_style: bool) -> S3Store {
         let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style).build();
-        S3Store {
-            client: Client::from_conf(s3),
-            bucket,
-            prefix: prefix.map(|p| p.trim_matches('/').to_string()).filter(|p| !p.is_empty()),
-        }
+        S3Store { client: Client::from_conf(s3), bucket }
     }
 
     fn key(&self, key: &str) -> String {
-        match &self.prefix {
-            Some(prefix) => format!("{prefix}/{key}"),
-            None => key.to_string(),
+        key.to_string()
+    }
+
+    /// Every `*.graphql` object under `queries/`, as (location, file name, text).
+    /// Read once per cold start; the bucket holds a handful at most.
+    pub async fn query_overrides(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let listed = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(QUERIES_PREFIX)
+            .send()
+            .await
+            .map_err(|e| self.error(("listing", "in"), QUERIES_PREFIX, e))?;
+        let mut files = Vec::new();
+        for object in listed.contents() {
+            let Some(key) = object.key().filter(|k| k.ends_with(".graphql")) else { continue };
+            let Some(bytes) = self.get(key).await? else { continue };
+            let text = String::from_utf8(bytes).map_err(|_| StoreError::Rejected {
+                action: format!("reading s3://{}/{key}", self.bucket),
+                detail: "not UTF-8 text".into(),
+            })?;
+            let name = key.rsplit('/').next().unwrap_or(key).to_string();
+            files.push((format!("s3://{}/{key}", self.bucket), name, text));
         }
+        Ok(files)
     }
 
     /// "uploading reports/…/report.pdf to s3://bucket", with the SDK's whole error chain.

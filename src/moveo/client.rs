@@ -55,7 +55,15 @@ pub struct GraphqlClient {
 /// What one attempt ended with, before retry decisions.
 #[derive(Debug)]
 enum Attempt {
-    Transient { detail: String, retry_after: Option<Duration>, rate_limited: bool },
+    Transient {
+        detail: String,
+        retry_after: Option<Duration>,
+        rate_limited: bool,
+    },
+    /// A valid query the server failed to run (a database error): retried like a 5xx.
+    ServerError {
+        message: String,
+    },
     Final(FetchError),
 }
 
@@ -68,14 +76,64 @@ struct Envelope {
 #[derive(Deserialize)]
 struct GraphqlError {
     message: String,
+    #[serde(default)]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Deserialize)]
+struct Extensions {
+    code: Option<String>,
+}
+
+/// What a GraphQL `errors` array means for the run.
+#[derive(Debug, PartialEq)]
+enum ErrorKind {
+    /// The query does not fit the server's schema: only its sections are lost.
+    Mismatch,
+    /// The key or account is not accepted.
+    Denied,
+    /// The server could not run a valid query; a retry can succeed.
+    Server,
+}
+
+/// Hasura names its codes (`validation-failed`, `parse-failed`, `access-denied`);
+/// other GraphQL servers use Apollo's; a server that sends no code is judged by
+/// the wording every validator uses for an unknown field, argument or type.
+fn classify(errors: &[GraphqlError]) -> ErrorKind {
+    const MISMATCH_CODES: &[&str] =
+        &["validation-failed", "parse-failed", "graphql_validation_failed", "graphql_parse_failed"];
+    const DENIED_CODES: &[&str] = &["access-denied", "invalid-jwt", "invalid-headers", "unauthenticated", "forbidden"];
+    const MISMATCH_WORDS: &[&str] = &[
+        "not found in type",
+        "cannot query field",
+        "unknown argument",
+        "unknown type",
+        "unexpected variables",
+        "is not defined by operation",
+        "is never used",
+    ];
+    let code = |e: &GraphqlError| e.extensions.as_ref().and_then(|x| x.code.as_deref()).map(str::to_ascii_lowercase);
+    if errors.iter().any(|e| code(e).is_some_and(|c| DENIED_CODES.contains(&c.as_str()))) {
+        return ErrorKind::Denied;
+    }
+    let mismatch = errors.iter().any(|e| match code(e) {
+        Some(c) => MISMATCH_CODES.contains(&c.as_str()),
+        None => {
+            let m = e.message.to_ascii_lowercase();
+            MISMATCH_WORDS.iter().any(|w| m.contains(w))
+        }
+    });
+    if mismatch {
+        ErrorKind::Mismatch
+    } else {
+        ErrorKind::Server
+    }
 }
 
 impl GraphqlClient {
     pub fn new(url: &str, account_id: &str, api_key: &SecretString, retry: RetryPolicy) -> Result<Self, FetchError> {
-        let invalid = |what: &str| FetchError::Query {
-            operation: "(setup)".into(),
-            message: format!("{what} contains characters that cannot go in an HTTP header"),
-        };
+        let invalid =
+            |what: &str| FetchError::Setup(format!("{what} contains characters that cannot go in an HTTP header"));
         let mut auth = HeaderValue::from_str(&format!("apikey {}", api_key.expose_secret()))
             .map_err(|_| invalid("MOVEO_API_KEY"))?;
         // Marked sensitive so it never shows in reqwest's or hyper's debug output.
@@ -92,7 +150,7 @@ impl GraphqlClient {
             .pool_max_idle_per_host(MAX_IN_FLIGHT)
             .user_agent(concat!("moveo-reports/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| FetchError::Unavailable { operation: "(setup)".into(), attempts: 0, detail: e.to_string() })?;
+            .map_err(|e| FetchError::Setup(e.to_string()))?;
         Ok(GraphqlClient {
             http,
             url: url.to_string(),
@@ -111,7 +169,8 @@ impl GraphqlClient {
     ) -> Result<Vec<T>, FetchError> {
         let variables: Map<String, Value> =
             candidates.iter().filter(|(name, _)| query.declares(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let body = serde_json::json!({ "query": query.text, "variables": variables, "operationName": query.operation });
+        let body =
+            serde_json::json!({ "query": &*query.text, "variables": variables, "operationName": query.operation() });
         let body = serde_json::to_vec(&body).expect("JSON values always serialise");
         let data = self.post(query, body).await?;
         decode_rows(query, data)
@@ -130,28 +189,26 @@ impl GraphqlClient {
             self.attempt(query, body.clone())
         })
         .retry(backoff)
-        .when(|e| matches!(e, Attempt::Transient { .. }))
+        .when(|e| matches!(e, Attempt::Transient { .. } | Attempt::ServerError { .. }))
         // A server that says when to come back is believed, within the backoff's ceiling.
         .adjust(|e, planned| match (e, planned) {
             (Attempt::Transient { retry_after: Some(wait), .. }, Some(_)) => Some((*wait).min(self.retry.max_delay)),
             (_, planned) => planned,
         })
-        .notify(|e, wait| tracing::warn!(operation = query.operation, error = ?e, ?wait, "retrying"))
+        .notify(|e, wait| tracing::warn!(operation = query.operation(), error = ?e, ?wait, "retrying"))
         .await;
+        let operation = query.operation().to_string();
         result.map_err(|e| match e {
             Attempt::Final(e) => e,
-            Attempt::Transient { rate_limited: true, .. } => {
-                FetchError::RateLimited { operation: query.operation.to_string(), attempts }
-            }
-            Attempt::Transient { detail, .. } => {
-                FetchError::Unavailable { operation: query.operation.to_string(), attempts, detail }
-            }
+            Attempt::Transient { rate_limited: true, .. } => FetchError::RateLimited { operation, attempts },
+            Attempt::Transient { detail, .. } => FetchError::Unavailable { operation, attempts, detail },
+            Attempt::ServerError { message } => FetchError::Server { operation, attempts, message },
         })
     }
 
     async fn attempt(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, Attempt> {
         let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
-        let op = query.operation;
+        let op = query.operation();
         let response = match self.http.post(&self.url).body(body).send().await {
             Ok(r) => r,
             // reqwest's error text names the URL, never the headers.
@@ -196,11 +253,20 @@ impl GraphqlClient {
             })
         })?;
         if let Some(errors) = envelope.errors.filter(|e| !e.is_empty()) {
+            let kind = classify(&errors);
             let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");
-            return Err(Attempt::Final(FetchError::Query { operation: op.into(), message }));
+            return Err(match kind {
+                ErrorKind::Mismatch => Attempt::Final(FetchError::Rejected { operation: op.into(), message }),
+                ErrorKind::Denied => Attempt::Final(FetchError::Unauthorized {
+                    account: self.account_id.clone(),
+                    status: status.as_u16(),
+                }),
+                ErrorKind::Server => Attempt::ServerError { message },
+            });
         }
         if !status.is_success() {
-            return Err(Attempt::Final(FetchError::Query {
+            // A 4xx with no GraphQL errors: the request is malformed for this server.
+            return Err(Attempt::Final(FetchError::Rejected {
                 operation: op.into(),
                 message: format!("HTTP {}", status.as_u16()),
             }));
@@ -234,7 +300,7 @@ fn decode_rows<T: DeserializeOwned>(query: &Query, mut data: Map<String, Value>)
         Some(Value::Array(rows)) => rows,
         Some(Value::Null) | None => {
             return Err(FetchError::Shape {
-                operation: query.operation.into(),
+                operation: query.operation().into(),
                 field: "data.rows".into(),
                 detail: "missing".into(),
             })
@@ -243,7 +309,7 @@ fn decode_rows<T: DeserializeOwned>(query: &Query, mut data: Map<String, Value>)
     };
     let value = Value::Array(rows);
     serde_path_to_error::deserialize(value).map_err(|e| FetchError::Shape {
-        operation: query.operation.into(),
+        operation: query.operation().into(),
         field: format!("rows{}", e.path()).replace("rows.[", "rows["),
         detail: e.inner().to_string(),
     })
@@ -255,17 +321,38 @@ mod tests {
     use crate::moveo::queries::REQUESTS_COUNTS;
     use crate::moveo::rows::Count;
 
+    fn errors(json: &str) -> Vec<GraphqlError> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn schema_errors_are_told_from_server_errors() {
+        let hasura = r#"[{"message":"field 'top_intents_v2' not found in type: 'query_root'","extensions":{"code":"validation-failed","path":"$.selectionSet.top_intents_v2"}}]"#;
+        assert_eq!(classify(&errors(hasura)), ErrorKind::Mismatch);
+        let apollo = r#"[{"message":"Unknown argument \"tags\"","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]"#;
+        assert_eq!(classify(&errors(apollo)), ErrorKind::Mismatch);
+        let bare = r#"[{"message":"Cannot query field \"intent\" on type \"row\"."}]"#;
+        assert_eq!(classify(&errors(bare)), ErrorKind::Mismatch);
+        let database = r#"[{"message":"database query error","extensions":{"code":"unexpected"}}]"#;
+        assert_eq!(classify(&errors(database)), ErrorKind::Server);
+        let postgres =
+            r#"[{"message":"canceling statement due to statement timeout","extensions":{"code":"postgres-error"}}]"#;
+        assert_eq!(classify(&errors(postgres)), ErrorKind::Server);
+        let denied = r#"[{"message":"invalid api key","extensions":{"code":"access-denied"}}]"#;
+        assert_eq!(classify(&errors(denied)), ErrorKind::Denied);
+    }
+
     #[test]
     fn an_aggregate_object_is_a_one_row_list() {
         let data: Map<String, Value> = serde_json::from_str(r#"{"rows":{"counts":"15000"}}"#).unwrap();
-        let rows: Vec<Count> = decode_rows(&REQUESTS_COUNTS, data).unwrap();
+        let rows: Vec<Count> = decode_rows(&Query::builtin(&REQUESTS_COUNTS), data).unwrap();
         assert_eq!(rows[0].counts, 15000);
     }
 
     #[test]
     fn an_unexpected_shape_names_the_query_and_field() {
         let data: Map<String, Value> = serde_json::from_str(r#"{"rows":[{"counts":1},{"counts":"lots"}]}"#).unwrap();
-        let err = decode_rows::<Count>(&REQUESTS_COUNTS, data).unwrap_err().to_string();
+        let err = decode_rows::<Count>(&Query::builtin(&REQUESTS_COUNTS), data).unwrap_err().to_string();
         assert!(err.starts_with("RequestsCounts: unexpected response at `rows[1].counts`"), "{err}");
     }
 }

@@ -1,7 +1,11 @@
 //! `MoveoApi`: the production `AnalyticsSource`, Moveo's GraphQL Analytics API.
 //!
 //! Every query of a window runs concurrently over one pooled HTTPS client, so
-//! fetching costs about one round trip. Any failed query fails the whole fetch.
+//! fetching costs about one round trip. A query the server rejects as not
+//! fitting its schema (or whose rows cannot be read) costs only its figure,
+//! listed in `Dataset::gaps`; anything transient, or a wrong key, fails the
+//! whole fetch. The headline figures (sessions, user messages) have no gap:
+//! without them there is no report.
 
 pub mod client;
 pub mod queries;
@@ -9,13 +13,15 @@ pub mod rows;
 pub mod variables;
 
 use crate::analytics::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell, IntentCount, OpenClosedBucket,
-    RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
+    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, Field, Gap, HourCell, IntentCount,
+    OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Unfiltered, Window,
 };
 use crate::config::MoveoSettings;
 pub use client::{GraphqlClient, RetryPolicy};
 use queries::*;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 pub use variables::Filters;
 
@@ -24,33 +30,48 @@ const INTENT_LIMIT: u32 = 50;
 /// How many feedback rows to read per period; more adds cost, not insight.
 const FEEDBACK_LIMIT: u32 = 5_000;
 
+/// Where the sessions figure can come from, in order: the assumed query of the
+/// overview, then its documented neighbours (moveo-api.md §3.6).
+const SESSIONS_SOURCES: &[&Spec] = &[&SESSIONS_COUNTS, &SESSIONS_COUNTS_FAST, &GET_SESSIONS_COUNT];
+
 pub struct MoveoApi {
     client: GraphqlClient,
     account_id: String,
     filters: Filters,
+    queries: QuerySet,
 }
 
 impl MoveoApi {
-    pub fn new(settings: &MoveoSettings, filters: Filters, retry: RetryPolicy) -> Result<MoveoApi, FetchError> {
+    pub fn new(
+        settings: &MoveoSettings,
+        filters: Filters,
+        queries: QuerySet,
+        retry: RetryPolicy,
+    ) -> Result<MoveoApi, FetchError> {
         Ok(MoveoApi {
             client: GraphqlClient::new(&settings.url, &settings.account_id, &settings.api_key, retry)?,
             account_id: settings.account_id.clone(),
             filters,
+            queries,
         })
+    }
+
+    pub fn queries(&self) -> &QuerySet {
+        &self.queries
     }
 
     fn vars(&self, window: &Window, limit: Option<u32>) -> Map<String, Value> {
         variables::candidates(window, &self.account_id, &self.filters, limit)
     }
 
-    /// Runs each of the 21 queries once over `window`, for `moveo-reports check`.
+    /// Runs every operation once over `window`, for `moveo-reports check`: the
+    /// 21 of the overview, then the documented neighbours that stand in for them.
     pub async fn check(&self, window: Window) -> Vec<CheckLine> {
         let vars = self.vars(&window, Some(5));
-        let runs =
-            ALL.iter().filter(|q| q.operation != SESSION_CONTENT.operation).map(|q| self.check_one(q, vars.clone()));
+        let runs = all_specs().filter(|s| s.shape != Shape::Session).map(|s| self.check_one(s, vars.clone()));
         let mut lines = futures_util::future::join_all(runs).await;
         // Session content needs a session id: the first one the preview returned, if any.
-        let preview: Result<Vec<Value>, _> = self.client.rows(&SESSIONS_PREVIEW, &vars).await;
+        let preview: Result<Vec<Value>, _> = self.client.rows(self.queries.get(&SESSIONS_PREVIEW), &vars).await;
         let session = preview.ok().and_then(|rows| {
             rows.first().and_then(|r| r.get("session_id")).and_then(Value::as_str).map(str::to_string)
         });
@@ -60,32 +81,146 @@ impl MoveoApi {
         lines
     }
 
-    async fn check_one(&self, query: &'static Query, vars: Map<String, Value>) -> CheckLine {
+    async fn check_one(&self, spec: &'static Spec, vars: Map<String, Value>) -> CheckLine {
+        let query = self.queries.get(spec).clone();
         let started = Instant::now();
-        let result = self.client.rows::<Value>(query, &vars).await;
-        CheckLine { query, elapsed: started.elapsed(), result: result.map(|rows| rows.len()) }
+        let result = self.client.rows::<Value>(&query, &vars).await;
+        CheckLine {
+            unfiltered: query.unapplied_filters(&vars),
+            query,
+            elapsed: started.elapsed(),
+            result: result.map(|rows| rows.len()),
+        }
+    }
+
+    /// One figure's rows, or the gap its rejection leaves. Errors that are not
+    /// about the query (transient, a wrong key) fail the fetch.
+    async fn part<T: DeserializeOwned>(
+        &self,
+        spec: &'static Spec,
+        field: Field,
+        vars: &Map<String, Value>,
+        notes: &Notes,
+    ) -> Result<Vec<T>, FetchError> {
+        let query = self.queries.get(spec);
+        match self.client.rows(query, vars).await {
+            Ok(rows) => {
+                notes.unfiltered(field, query, vars);
+                Ok(rows)
+            }
+            Err(e) if e.is_mismatch() => {
+                tracing::warn!(operation = spec.operation, file = spec.file, error = %e, "query left out of the report");
+                notes.gap(field, spec, &e);
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What the comparison period does not show is not fetched for it.
+    async fn part_if<T: DeserializeOwned>(
+        &self,
+        wanted: bool,
+        spec: &'static Spec,
+        field: Field,
+        vars: &Map<String, Value>,
+        notes: &Notes,
+    ) -> Result<Vec<T>, FetchError> {
+        if wanted {
+            self.part(spec, field, vars, notes).await
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// The number of sessions from the first source that fits the server's schema.
+    async fn sessions_total(&self, vars: &Map<String, Value>, notes: &Notes) -> Result<u64, FetchError> {
+        let mut rejected = Vec::new();
+        for spec in SESSIONS_SOURCES {
+            let query = self.queries.get(spec);
+            let answer = if spec.operation == GET_SESSIONS_COUNT.operation {
+                self.client
+                    .rows::<rows::SessionsCount>(query, vars)
+                    .await
+                    .map(|r| r.first().map_or(0, |r| r.total_sessions))
+            } else {
+                self.client.rows::<rows::Count>(query, vars).await.map(|r| r.first().map_or(0, |r| r.counts))
+            };
+            match answer {
+                Ok(count) => {
+                    if !rejected.is_empty() {
+                        tracing::warn!(operation = spec.operation, rejected = ?rejected, "sessions counted by a documented neighbour");
+                    }
+                    notes.unfiltered(Field::SessionsTotal, query, vars);
+                    return Ok(count);
+                }
+                Err(e) if e.is_mismatch() => {
+                    rejected.push(format!("{} ({}): {}", spec.operation, spec.file, e.reason()))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(FetchError::Headline { figure: "number of sessions", detail: rejected.join("; ") })
+    }
+
+    /// The number of user messages; `RequestsCounts` is documented and has no neighbour.
+    async fn messages_total(&self, vars: &Map<String, Value>, notes: &Notes) -> Result<u64, FetchError> {
+        let query = self.queries.get(&REQUESTS_COUNTS);
+        match self.client.rows::<rows::Count>(query, vars).await {
+            Ok(rows) => {
+                notes.unfiltered(Field::MessagesTotal, query, vars);
+                Ok(rows.first().map_or(0, |r| r.counts))
+            }
+            Err(e) if e.is_mismatch() => Err(FetchError::Headline {
+                figure: "number of user messages",
+                detail: format!("{} ({}): {}", REQUESTS_COUNTS.operation, REQUESTS_COUNTS.file, e.reason()),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Gaps and unfiltered figures, collected while the queries run concurrently.
+#[derive(Default)]
+struct Notes {
+    gaps: Mutex<Vec<Gap>>,
+    unfiltered: Mutex<Vec<Unfiltered>>,
+}
+
+impl Notes {
+    fn gap(&self, field: Field, spec: &Spec, error: &FetchError) {
+        let gap = Gap { field, query: spec.operation.into(), file: spec.file.into(), reason: error.reason() };
+        self.gaps.lock().expect("never poisoned: no panics while held").push(gap);
+    }
+
+    fn unfiltered(&self, field: Field, query: &Query, vars: &Map<String, Value>) {
+        let filters = query.unapplied_filters(vars);
+        if !filters.is_empty() {
+            let note = Unfiltered {
+                field,
+                query: query.operation().into(),
+                filters: filters.into_iter().map(String::from).collect(),
+            };
+            self.unfiltered.lock().expect("never poisoned: no panics while held").push(note);
+        }
+    }
+
+    fn into_parts(self) -> (Vec<Gap>, Vec<Unfiltered>) {
+        let mut gaps = self.gaps.into_inner().unwrap_or_default();
+        let mut unfiltered = self.unfiltered.into_inner().unwrap_or_default();
+        gaps.sort_by_key(|g| g.field);
+        unfiltered.sort_by_key(|u| u.field);
+        (gaps, unfiltered)
     }
 }
 
 /// One line of `moveo-reports check`.
 pub struct CheckLine {
-    pub query: &'static Query,
+    pub query: Query,
     pub elapsed: Duration,
     pub result: Result<usize, FetchError>,
-}
-
-/// What the comparison period does not show is not fetched for it.
-async fn rows_if<T: serde::de::DeserializeOwned>(
-    client: &GraphqlClient,
-    wanted: bool,
-    query: &Query,
-    vars: &Map<String, Value>,
-) -> Result<Vec<T>, FetchError> {
-    if wanted {
-        client.rows(query, vars).await
-    } else {
-        Ok(Vec::new())
-    }
+    /// Configured filters this operation cannot apply.
+    pub unfiltered: Vec<&'static str>,
 }
 
 fn buckets(rows: Vec<rows::IntervalCount>) -> Vec<Bucket> {
@@ -103,56 +238,69 @@ fn times(t: rows::Times) -> ResponseTimes {
 
 impl AnalyticsSource for MoveoApi {
     async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
-        let c = &self.client;
         let vars = self.vars(&window, None);
         let intents_vars = self.vars(&window, Some(INTENT_LIMIT));
         let feedback_vars = self.vars(&window, Some(FEEDBACK_LIMIT));
         let full = scope == Scope::Full;
+        let notes = Notes::default();
+        let n = &notes;
 
-        let (totals, (series, details)) = tokio::try_join!(
+        let (headline, totals, (series, details)) = tokio::try_join!(
+            async { tokio::try_join!(self.sessions_total(&vars, n), self.messages_total(&vars, n)) },
             async {
                 tokio::try_join!(
-                    c.rows::<rows::Count>(&SESSIONS_COUNTS, &vars),
-                    c.rows::<rows::Count>(&REQUESTS_COUNTS, &vars),
-                    c.rows::<rows::BrainCounts>(&COUNTS_PER_AI_AGENT, &vars),
-                    c.rows::<rows::TopIntent>(&TOP_INTENTS, &intents_vars),
-                    c.rows::<rows::Times>(&RESPONSE_TIMES, &vars),
-                    c.rows::<rows::IntervalCount>(&AGENT_REPLIES_INTERVAL, &vars),
-                    c.rows::<rows::OpenClosed>(&OPEN_CLOSED_INTERVAL, &vars),
-                    c.rows::<rows::RatingsInterval>(&RATINGS_INTERVAL, &vars),
+                    self.part::<rows::Count>(&USERS_COUNTS, Field::UsersTotal, &vars, n),
+                    self.part::<rows::TopIntent>(&TOP_INTENTS, Field::TopIntents, &intents_vars, n),
+                    self.part::<rows::Times>(&RESPONSE_TIMES, Field::ResponseOverall, &vars, n),
+                    self.part::<rows::IntervalCount>(&AGENT_REPLIES_INTERVAL, Field::AgentReplies, &vars, n),
+                    self.part::<rows::OpenClosed>(&OPEN_CLOSED_INTERVAL, Field::OpenClosed, &vars, n),
+                    self.part::<rows::RatingsInterval>(&RATINGS_INTERVAL, Field::Ratings, &vars, n),
                 )
             },
             async {
                 tokio::try_join!(
                     async {
                         tokio::try_join!(
-                            rows_if::<rows::IntervalCount>(c, full, &SESSIONS_INTERVAL, &vars),
-                            rows_if::<rows::IntervalCount>(c, full, &USERS_INTERVAL, &vars),
-                            rows_if::<rows::IntervalCount>(c, full, &REQUESTS_INTERVAL, &vars),
-                            rows_if::<rows::TimesInterval>(c, full, &RESPONSE_TIMES_INTERVAL, &vars),
+                            self.part_if::<rows::IntervalCount>(full, &SESSIONS_INTERVAL, Field::Sessions, &vars, n),
+                            self.part_if::<rows::IntervalCount>(full, &USERS_INTERVAL, Field::Users, &vars, n),
+                            self.part_if::<rows::IntervalCount>(full, &REQUESTS_INTERVAL, Field::Messages, &vars, n),
+                            self.part_if::<rows::TimesInterval>(
+                                full,
+                                &RESPONSE_TIMES_INTERVAL,
+                                Field::ResponseTimes,
+                                &vars,
+                                n
+                            ),
                         )
                     },
                     async {
                         tokio::try_join!(
-                            rows_if::<rows::HourCount>(c, full, &MESSAGES_PER_HOUR, &vars),
-                            rows_if::<rows::AgentPerformance>(c, full, &AGENTS_PERFORMANCE, &vars),
-                            rows_if::<rows::RatingFeedback>(c, full, &RATINGS_FEEDBACKS, &feedback_vars),
+                            self.part_if::<rows::HourCount>(full, &MESSAGES_PER_HOUR, Field::Hourly, &vars, n),
+                            self.part_if::<rows::AgentPerformance>(full, &AGENTS_PERFORMANCE, Field::Agents, &vars, n),
+                            self.part_if::<rows::RatingFeedback>(
+                                full,
+                                &RATINGS_FEEDBACKS,
+                                Field::Feedback,
+                                &feedback_vars,
+                                n
+                            ),
                         )
                     },
                 )
             },
         )?;
-        let (sessions_total, messages_total, brains, intents, overall, replies, open_closed, ratings) = totals;
-        let (sessions, users, messages, times_interval) = series;
+        let (sessions_total, messages_total) = headline;
+        let (users, intents, overall, replies, open_closed, ratings) = totals;
+        let (sessions, users_series, messages, times_interval) = series;
         let (hourly, agents, feedback) = details;
-        let one = |rows: Vec<rows::Count>| rows.first().map_or(0, |r| r.counts);
+        let (gaps, unfiltered) = notes.into_parts();
 
         Ok(Dataset {
-            sessions_total: one(sessions_total),
-            messages_total: one(messages_total),
-            users_total: brains.iter().map(|b| b.num_users).sum(),
+            sessions_total,
+            messages_total,
+            users_total: users.first().map_or(0, |r| r.counts),
             sessions: buckets(sessions),
-            users: buckets(users),
+            users: buckets(users_series),
             messages: buckets(messages),
             agent_replies: buckets(replies),
             open_closed: open_closed
@@ -200,6 +348,8 @@ impl AnalyticsSource for MoveoApi {
                     ratings: r.ratings,
                 })
                 .collect(),
+            gaps,
+            unfiltered,
         })
     }
 

@@ -72,10 +72,11 @@ pub struct Count {
     pub counts: u64,
 }
 
+/// `GetSessionsCount` (moveo-api.md §3.6.a) names its count differently.
 #[derive(Debug, Deserialize)]
-pub struct BrainCounts {
-    #[serde(default, deserialize_with = "count")]
-    pub num_users: u64,
+pub struct SessionsCount {
+    #[serde(deserialize_with = "count")]
+    pub total_sessions: u64,
 }
 
 #[derive(Debug, Deserialize)]

@@ -60,6 +60,7 @@ impl Templates {
             .collect();
         context.insert("charts", &views);
         context.insert("display_width", &DISPLAY_WIDTH);
+        context.insert("check_hint", crate::report::coverage::CHECK_HINT);
         let preheader: Vec<String> =
             report.kpis.iter().take(3).map(|k| format!("{} {} ({})", k.label, k.display, k.change.text)).collect();
         context.insert("preheader", &preheader.join(" · "));

@@ -52,14 +52,19 @@ impl PdfEngine {
         struct ChartRef<'a> {
             file: String,
             alt: &'a str,
+            name: &'a str,
         }
         #[derive(Serialize)]
         struct Data<'a> {
             report: &'a Report,
             charts: Vec<ChartRef<'a>>,
+            check_hint: &'static str,
         }
-        let data =
-            Data { report, charts: charts.iter().map(|c| ChartRef { file: c.file_name(), alt: &c.alt }).collect() };
+        let data = Data {
+            report,
+            charts: charts.iter().map(|c| ChartRef { file: c.file_name(), alt: &c.alt, name: c.name }).collect(),
+            check_hint: crate::report::coverage::CHECK_HINT,
+        };
         let json = serde_json::to_vec(&data).map_err(|e| PdfError(e.to_string()))?;
 
         let mut files = HashMap::new();

@@ -4,11 +4,13 @@
 //! totals, changes, per-day rows, ranked tables and a week grid, all in the
 //! report's time zone. Renderers only format what is here; they compute nothing.
 
+pub mod coverage;
 pub mod kpi;
 
 use crate::analytics::{Bucket, Dataset, Feedback, Interval};
 use crate::period::Period;
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+pub use coverage::Coverage;
 use kpi::{format_minutes, group_thousands, Better, Kpi, Unit};
 use serde::Serialize;
 
@@ -30,6 +32,22 @@ pub struct Meta {
     pub source: String,
     pub generated_at: String,
     pub interval: &'static str,
+    /// Made from built-in demo data: every output says so.
+    pub demo: bool,
+}
+
+/// The day-by-day table as it is printed: only the columns the data supports.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayTable {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub numeric: bool,
 }
 
 /// One row per day (or per week, for ranges longer than a quarter).
@@ -109,6 +127,8 @@ pub struct Report {
     pub meta: Meta,
     pub kpis: Vec<Kpi>,
     pub rows: Vec<Row>,
+    pub table: DayTable,
+    pub coverage: Coverage,
     pub intents: Vec<IntentRow>,
     pub ratings: Ratings,
     pub agents: Vec<AgentRow>,
@@ -137,10 +157,17 @@ impl Report {
             source: source.to_string(),
             generated_at: now.with_timezone(&period.tz).format("%-d %b %Y, %H:%M %Z").to_string(),
             interval: interval.as_pg(),
+            demo: source == "demo",
         };
+        let coverage = Coverage::build(current, previous);
+        let mut kpis = kpis(current, previous);
+        kpis.retain(|k| !coverage.omitted_kpis.contains(&k.key));
+        let rows = rows(period, interval, current);
         Report {
-            kpis: kpis(current, previous),
-            rows: rows(period, interval, current),
+            kpis,
+            table: day_table(&rows, interval, &coverage),
+            rows,
+            coverage,
             intents: intents(current, previous),
             ratings: ratings(current),
             agents: agents(current),
@@ -149,9 +176,13 @@ impl Report {
         }
     }
 
-    /// The email subject: "Weekly report · 16–22 Nov 2026".
-    pub fn subject(&self) -> &str {
-        &self.meta.title
+    /// The email subject: "Weekly report · 16–22 Nov 2026", marked when the data is made up.
+    pub fn subject(&self) -> String {
+        if self.meta.demo {
+            format!("[Demo data] {}", self.meta.title)
+        } else {
+            self.meta.title.clone()
+        }
     }
 }
 
@@ -332,6 +363,31 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
         row.avg_rating_display = row.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into());
     }
     rows
+}
+
+/// A day-table column: its key, its title and how a row prints in it.
+type ColumnSpec = (&'static str, &'static str, fn(&Row) -> String);
+
+fn day_table(rows: &[Row], interval: Interval, coverage: &Coverage) -> DayTable {
+    let first = if interval == Interval::Week { "Week" } else { "Day" };
+    let all: [ColumnSpec; 8] = [
+        ("sessions", "Sessions", |r| r.sessions.to_string()),
+        ("users", "Users", |r| r.users.to_string()),
+        ("messages", "Messages", |r| r.messages.to_string()),
+        ("agent_replies", "Agent replies", |r| r.agent_replies.to_string()),
+        ("closed", "Closed", |r| r.closed.to_string()),
+        ("avg_response", "Avg response", |r| r.avg_response_display.clone()),
+        ("ratings", "Ratings", |r| r.ratings.to_string()),
+        ("avg_rating", "Avg rating", |r| r.avg_rating_display.clone()),
+    ];
+    let shown: Vec<_> = all.iter().filter(|(key, _, _)| !coverage.omitted_columns.contains(key)).collect();
+    let mut columns = vec![Column { key: "label", title: first, numeric: false }];
+    columns.extend(shown.iter().map(|(key, title, _)| Column { key, title, numeric: true }));
+    let rows = rows
+        .iter()
+        .map(|row| std::iter::once(row.label.clone()).chain(shown.iter().map(|(_, _, cell)| cell(row))).collect())
+        .collect();
+    DayTable { columns, rows }
 }
 
 /// Most used first, ties by name: ranks must not depend on the order a server sends.

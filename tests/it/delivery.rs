@@ -157,8 +157,8 @@ async fn the_same_request_twice_at_the_same_time_sends_one_email() {
     let config = Config::from_vars(&vars).unwrap();
     let sdk = moto.sdk().await;
     let dir = tempfile::tempdir().unwrap();
-    let a = app::build(&config, Some(&sdk), dir.path()).unwrap();
-    let b = app::build(&config, Some(&sdk), dir.path()).unwrap();
+    let a = app::build(&config, Some(&sdk), dir.path()).await.unwrap();
+    let b = app::build(&config, Some(&sdk), dir.path()).await.unwrap();
     assert!(matches!((&a.store, &a.mailer), (Store::S3(_), Outbox::Ses(_))));
     let request = ReportRequest {
         period: PeriodRequest::Monthly,

@@ -68,7 +68,7 @@ Control API (JSON, no auth)
 ---------------------------
 * ``POST /_control/scenario`` body ``{"mode": "ok"|"unauthorized"|"rate_limited"|"unavailable"|"errors"|
   "empty"|"hostile", "latency_ms": int, "retry_after": int, "fail_times": int, "bucket_align":
-  "start"|"calendar"}``. Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
+  "start"|"calendar", "schema": "assumed"|"drifted", "operations": [name, ...]|null}``. Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
   retry_after 1, fail_times -1, bucket_align "start"), i.e. each POST replaces the whole scenario. Unknown
   keys or bad values: HTTP 400 ``{"ok": false, "error": "..."}``. Answer: ``{"ok": true, "scenario":
   {"mode", "latency_ms", "retry_after", "fail_times", "remaining", "bucket_align"}}`` (GET returns the same).
@@ -82,6 +82,12 @@ Control API (JSON, no auth)
     ``empty``: every query returns ``{"data":{"rows":[]}}`` (whatever its alias). ``hostile``: every free-text
     string field (intent, agent_name, feedback, channel, user names/ids, tags, message texts) is taken from
     HOSTILE (HTML/script, quotes, emoji, RTL, a 300-char name, CSV formula, newline, template syntax).
+  - ``operations``: when a list, the mode (and fail_times) applies only to requests of those operation
+    names; the others answer as "ok".
+  - ``schema: "drifted"``: the schema of an account whose names differ from §6's guesses: root
+    ``top_intents_v2`` is called ``top_intents``, ``sessions_counts`` does not exist, and
+    ``agent_replies_interval_counts`` takes no ``channels`` argument (unknown arguments are rejected by
+    validation, as Hasura does). Documented roots are unchanged.
   - ``latency_ms`` applies to every GraphQL request (sleep before answering), whatever the mode.
   - Order per request: latency; unauthorized / rate_limited / unavailable (before the header check); the
     header check; JSON, parse, validation and variable checks; then errors / empty / hostile / ok.
@@ -346,11 +352,30 @@ ROOTS: dict[str, tuple[list[str], str, str]] = {
 }
 
 
-def build_sdl() -> str:
+# A live account whose schema differs from §6's guesses (scenario "schema": "drifted"), as a new
+# customer's might: one assumed root is named otherwise, one is missing, one takes fewer arguments.
+# The documented roots are the same as above. Rows of a renamed root are made as for the old name.
+DRIFT_RENAMED = {"top_intents_v2": "top_intents"}
+DRIFT_MISSING = {"sessions_counts"}
+DRIFT_FEWER_ARGS = {"agent_replies_interval_counts": ["channels"]}
+
+
+def drifted_roots() -> dict:
+    roots = {}
+    for root, (args, fields, section) in ROOTS.items():
+        if root in DRIFT_MISSING:
+            continue
+        args = [a for a in args if a not in DRIFT_FEWER_ARGS.get(root, [])]
+        roots[DRIFT_RENAMED.get(root, root)] = (args, fields, section + " (drifted)")
+    return roots
+
+
+def build_sdl(roots: dict | None = None) -> str:
+    roots = ROOTS if roots is None else roots
     out = ["scalar uuid", "scalar _uuid", "scalar _text", "scalar _int4", "scalar float8", "scalar timestamp",
            "scalar interval", "scalar jsonb", "scalar bigint", ""]
     query_fields = []
-    for root, (args, fields, section) in ROOTS.items():
+    for root, (args, fields, section) in roots.items():
         seen = []
         for a in args:
             if a not in seen:
@@ -480,10 +505,12 @@ def parse_float8(v):
 
 
 SCHEMA = build_schema(build_sdl())
-for _name, _fn in {"uuid": parse_uuid, "_uuid": parse_uuid_array, "_text": parse_text_array,
-                   "_int4": parse_int_array, "timestamp": parse_timestamp, "interval": parse_interval,
-                   "float8": parse_float8}.items():
-    SCHEMA.type_map[_name].parse_value = _fn  # parse_literal goes through parse_value
+DRIFTED_SCHEMA = build_schema(build_sdl(drifted_roots()))
+for _schema in (SCHEMA, DRIFTED_SCHEMA):
+    for _name, _fn in {"uuid": parse_uuid, "_uuid": parse_uuid_array, "_text": parse_text_array,
+                       "_int4": parse_int_array, "timestamp": parse_timestamp, "interval": parse_interval,
+                       "float8": parse_float8}.items():
+        _schema.type_map[_name].parse_value = _fn  # parse_literal goes through parse_value
 
 # --------------------------------------------------------------------------------------------------
 # Deterministic data
@@ -1046,13 +1073,17 @@ def make_resolver(root: str):
 
 for _root in ROOTS:
     SCHEMA.query_type.fields[_root].resolve = make_resolver(_root)
+for _root in drifted_roots():
+    _original = next((k for k, v in DRIFT_RENAMED.items() if v == _root), _root)
+    DRIFTED_SCHEMA.query_type.fields[_root].resolve = make_resolver(_original)
 
 # --------------------------------------------------------------------------------------------------
 # State and HTTP
 # --------------------------------------------------------------------------------------------------
 
 MODES = {"ok", "unauthorized", "rate_limited", "unavailable", "errors", "empty", "hostile"}
-DEFAULT_SCENARIO = {"mode": "ok", "latency_ms": 0, "retry_after": 1, "fail_times": -1, "bucket_align": "start"}
+DEFAULT_SCENARIO = {"mode": "ok", "latency_ms": 0, "retry_after": 1, "fail_times": -1, "bucket_align": "start",
+                    "schema": "assumed", "operations": None}
 LOCK = threading.Lock()
 STATE = {"scenario": dict(DEFAULT_SCENARIO, remaining=-1), "log": []}
 
@@ -1061,11 +1092,13 @@ def err(message: str, code: str) -> dict:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
-def take_scenario() -> tuple[str, dict]:
+def take_scenario(op_name: str | None) -> tuple[str, dict]:
     """The mode that applies to this GraphQL request (consumes one of fail_times)."""
     with LOCK:
         sc = STATE["scenario"]
         snapshot = dict(sc)
+        if sc["operations"] is not None and op_name not in sc["operations"]:
+            return "ok", snapshot
         if sc["remaining"] == 0:
             return "ok", snapshot
         if sc["remaining"] > 0:
@@ -1092,7 +1125,8 @@ def run_graphql(body, mode: str, scenario: dict) -> tuple[str | None, dict]:
         document = parse(query)
     except GraphQLError as e:
         return op_name, err(f"not a valid graphql query: {e.message}", "validation-failed")
-    errors = validate(SCHEMA, document)
+    schema = DRIFTED_SCHEMA if scenario["schema"] == "drifted" else SCHEMA
+    errors = validate(schema, document)
     if errors:
         return op_name, {"errors": [{"message": e.message, "extensions": {"code": "validation-failed"}}
                                     for e in errors]}
@@ -1108,7 +1142,7 @@ def run_graphql(body, mode: str, scenario: dict) -> tuple[str | None, dict]:
     unexpected = [k for k in variables if k not in declared]
     if unexpected:
         return op_name, err("unexpected variables in variableValues: " + ", ".join(unexpected), "validation-failed")
-    coerced = get_variable_values(SCHEMA, op.variable_definitions or [], variables)
+    coerced = get_variable_values(schema, op.variable_definitions or [], variables)
     if isinstance(coerced, list):
         return op_name, {"errors": [{"message": e.message, "extensions": {"code": "validation-failed"}}
                                     for e in coerced]}
@@ -1116,7 +1150,7 @@ def run_graphql(body, mode: str, scenario: dict) -> tuple[str | None, dict]:
         return op_name, err(f"database query error in operation {op_name or '<anonymous>'} (stand-in scenario)",
                             "unexpected")
     ctx = {"empty": mode == "empty", "hostile": mode == "hostile", "bucket_align": scenario["bucket_align"]}
-    result = execute(SCHEMA, document, context_value=ctx, variable_values=variables, operation_name=op_name)
+    result = execute(schema, document, context_value=ctx, variable_values=variables, operation_name=op_name)
     if result.errors:
         out = []
         for e in result.errors:
@@ -1210,6 +1244,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"ok": False, "error": f"mode must be one of {sorted(MODES)}"})
         if sc["bucket_align"] not in ("start", "calendar"):
             return self._send(400, {"ok": False, "error": "bucket_align must be 'start' or 'calendar'"})
+        if sc["schema"] not in ("assumed", "drifted"):
+            return self._send(400, {"ok": False, "error": "schema must be 'assumed' or 'drifted'"})
+        ops = sc["operations"]
+        if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
+            return self._send(400, {"ok": False, "error": "operations must be a list of operation names"})
         for k, lo in (("latency_ms", 0), ("retry_after", 0), ("fail_times", -1)):
             if isinstance(sc[k], bool) or not isinstance(sc[k], int) or sc[k] < lo:
                 return self._send(400, {"ok": False, "error": f"{k} must be an integer >= {lo}"})
@@ -1219,15 +1258,15 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {"ok": True, "scenario": dict(sc)})
 
     def _graphql(self, raw: bytes):
-        mode, sc = take_scenario()
-        if sc["latency_ms"]:
-            time.sleep(sc["latency_ms"] / 1000)
         try:
             body = json.loads(raw) if raw else None
             bad_json = None if raw else "empty request body"
         except ValueError as e:
             body, bad_json = None, str(e)
         op_name = op_name_of(body)
+        mode, sc = take_scenario(op_name)
+        if sc["latency_ms"]:
+            time.sleep(sc["latency_ms"] / 1000)
         headers = {}
         auth_ok = (self.headers.get("Authorization") == f"apikey {API_KEY}"
                    and self.headers.get("X-Moveo-Account-Id") == ACCOUNT_ID)
