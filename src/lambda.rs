@@ -171,21 +171,55 @@ async fn with_api_key(
     Ok(vars)
 }
 
+/// Tells the Lambda service why the cold start failed, so the invocation and the
+/// function's logs show it as `Runtime.InitError` with our message. Best effort:
+/// the caller still exits with the error.
+async fn report_init_error(error_type: &str, message: &str) {
+    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else { return };
+    let url = format!("http://{api}/2018-06-01/runtime/init/error");
+    let body = serde_json::json!({ "errorType": error_type, "errorMessage": message });
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(2)).build();
+    if let Ok(client) = client {
+        let sent = client
+            .post(url)
+            .header("Lambda-Runtime-Function-Error-Type", error_type)
+            .body(body.to_string())
+            .send()
+            .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "could not report the init error to the Runtime API");
+        }
+    }
+}
+
 /// Cold start, then one invocation after another until the runtime stops us.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let aws = app::load_aws().await;
-    let vars = with_api_key(std::env::vars().collect(), &aws).await?;
-    // Every setting is required here: no demo data, no local folder, no .eml files
-    // in production unless MOVEO_DEMO=true asks for demo data explicitly.
-    let config = Config::for_lambda(&vars)?;
-    let unused = std::path::Path::new("/nonexistent");
-    let app = app::build(&config, Some(&aws), unused).await?;
-    if app.source.name() == "demo" {
-        tracing::warn!("MOVEO_DEMO=true: every report is made from built-in demo data and says so");
-    }
+    let (app, config) = match cold_start(&aws).await {
+        Ok(ready) => ready,
+        Err((error_type, message)) => {
+            report_init_error(error_type, &message).await;
+            return Err(message.into());
+        }
+    };
     tracing::info!(source = app.source.name(), account = %config.account(), "ready");
     let (app, config) = (&app, &config);
     lambda_runtime::run(service_fn(move |event| handle(app, config, event))).await
+}
+
+/// Configuration, clients, query set, templates: everything built once. Every
+/// setting is required here: no demo data, no local folder, no `.eml` files in
+/// production, unless `MOVEO_DEMO=true` asks for demo data explicitly.
+async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(App, Config), (&'static str, String)> {
+    let vars = with_api_key(std::env::vars().collect(), aws).await.map_err(|e| ("Failed.ApiKey", e))?;
+    let config = Config::for_lambda(&vars).map_err(|e| ("Invalid.Configuration", e.to_string()))?;
+    // The Lambda configuration always names a bucket and a sender, so no local folder is used.
+    let unused = std::path::Path::new("/nonexistent");
+    let app = app::build(&config, Some(aws), unused).await.map_err(|e| ("Invalid.Setup", e.to_string()))?;
+    if app.source.name() == "demo" {
+        tracing::warn!("MOVEO_DEMO=true: every report is made from built-in demo data and says so");
+    }
+    Ok((app, config))
 }
 
 #[cfg(test)]

@@ -134,6 +134,8 @@ pub struct Outcome {
     pub location: String,
     pub keys: Vec<String>,
     pub delivery: Delivery,
+    /// "moveo", or "demo" for built-in demo data.
+    pub source: &'static str,
     pub outcome: Completeness,
     /// Each query left out, the sections it cost and the server's reason.
     pub left_out: Vec<GapNote>,
@@ -276,6 +278,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             prefix,
             keys,
             delivery,
+            source: self.source.name(),
             outcome,
             left_out,
             timings: t,
@@ -325,6 +328,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             location: self.store.locate(prefix),
             keys: vec![],
             delivery,
+            source: self.source.name(),
             outcome,
             left_out,
             timings,

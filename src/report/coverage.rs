@@ -150,6 +150,7 @@ impl Coverage {
                 gaps.push(gap);
             }
         }
+        gaps.sort_by_key(|g| g.field);
         let missing: BTreeSet<Field> = gaps.iter().map(|g| g.field).collect();
         let mut coverage = Coverage {
             missing: missing.iter().copied().collect(),

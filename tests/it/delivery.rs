@@ -57,7 +57,7 @@ async fn a_weekly_report_is_archived_in_s3_and_mailed_through_ses_once() {
     let sent = moto.sent().await;
     assert_eq!(sent.len(), 1);
     let email = read_email(&sent[0]);
-    assert!(email.subject.starts_with("Weekly report · "), "{}", email.subject);
+    assert!(email.subject.starts_with("[Demo data] Weekly report · "), "{}", email.subject);
     assert_eq!(email.from, [SENDER]);
     assert_eq!(email.to, ["team@acme.example", "lead@acme.example"]);
     for cid in cids(&email.html) {

@@ -133,7 +133,7 @@ pub fn python() -> String {
     std::env::var("MOVEO_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

@@ -6,10 +6,6 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `cargo-lambda` from PATH (scripts/test.sh puts the venv there) or the repo's venv.
 fn cargo_lambda() -> PathBuf {
     let local = repo().join(".venv/bin/cargo-lambda");
@@ -30,38 +26,52 @@ struct LambdaEmulator {
     port: u16,
 }
 
+/// `cargo lambda watch`'s Runtime API alone, on a free port.
+fn runtime_api() -> (Child, u16) {
+    let port = closed_port();
+    let watch = Command::new(cargo_lambda())
+        .args(["lambda", "watch", "--only-lambda-apis", "-A", "127.0.0.1", "-P", &port.to_string()])
+        .current_dir(repo())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cargo-lambda (scripts/test.sh installs it)");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "cargo lambda watch did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (watch, port)
+}
+
+/// Our binary as the function against the emulator's Runtime API, with a
+/// complete production configuration (demo data asked for explicitly, as a
+/// smoke-test deployment does) and AWS pointing at moto.
+fn function(port: u16, moto: &Moto) -> Command {
+    let mut function = cli();
+    function
+        .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{port}/.rt"))
+        .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+        .env("MOVEO_DEMO", "true")
+        .env("REPORT_BUCKET", BUCKET)
+        .env("SENDER_ADDRESS", SENDER)
+        .env("REPORT_RECIPIENTS", "team@acme.example")
+        .env("REPORT_TIMEZONE", "Europe/Berlin")
+        .envs(moto.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    function
+}
+
 impl LambdaEmulator {
     /// The emulator's Runtime API, and our binary running as the function against it.
     fn start(moto: &Moto) -> LambdaEmulator {
-        let port = closed_port();
-        let watch = Command::new(cargo_lambda())
-            .args(["lambda", "watch", "--only-lambda-apis", "-A", "127.0.0.1", "-P", &port.to_string()])
-            .current_dir(repo())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cargo-lambda (scripts/test.sh installs it)");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "cargo lambda watch did not start");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let mut function = cli();
-        function
-            .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{port}/.rt"))
-            .env("AWS_LAMBDA_FUNCTION_NAME", "_")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-            .env("REPORT_BUCKET", BUCKET)
-            .env("SENDER_ADDRESS", SENDER)
-            .env("REPORT_RECIPIENTS", "team@acme.example")
-            .env("REPORT_TIMEZONE", "Europe/Berlin")
-            .envs(moto.env())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let function = function.spawn().unwrap();
+        let (watch, port) = runtime_api();
+        let function = function(port, moto).spawn().unwrap();
         LambdaEmulator { watch, function, port }
     }
 
@@ -108,7 +118,10 @@ async fn scheduled_and_direct_invocations_archive_and_mail_once() {
     assert_eq!(monthly["prefix"], "reports/demo/monthly/2026-10-01_2026-10-31", "{monthly}");
     assert_eq!(moto.sent().await.len(), 2);
     let email = read_email(moto.sent().await.last().unwrap());
-    assert_eq!(email.subject, "Monthly report · October 2026");
+    // Demo data in production only when asked for, and then every output says so.
+    assert_eq!(email.subject, "[Demo data] Monthly report · October 2026");
+    assert!(email.text.contains("DEMO DATA: these numbers come from moveo-reports' built-in demo source"));
+    assert_eq!(monthly["source"], "demo");
 
     let custom = lambda.invoke("custom_event.json").unwrap();
     assert_eq!(custom["status"], "dry_run", "{custom}");
@@ -132,6 +145,49 @@ async fn a_malformed_event_is_a_non_retryable_error() {
     assert!(moto.sent().await.is_empty());
     // The function is still serving after a bad event.
     assert_eq!(lambda.invoke("weekly_event.json").unwrap()["status"], "sent");
+}
+
+/// Starts the function with `configure` applied and waits for it to give up.
+fn failed_cold_start(moto: &Moto, configure: impl FnOnce(&mut Command)) -> (String, Vec<std::path::PathBuf>) {
+    let (mut watch, port) = runtime_api();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = function(port, moto);
+    configure(&mut cmd);
+    let mut child = cmd.env("TMPDIR", tmp.path()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the function kept running without its configuration");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = watch.kill();
+    let _ = watch.wait();
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (err, files_under(tmp.path()))
+}
+
+#[tokio::test]
+async fn a_deployment_without_a_bucket_or_a_key_fails_its_cold_start_naming_the_variable() {
+    let moto = Moto::start();
+    moto.prepare(true).await;
+    let (err, tmp) = failed_cold_start(&moto, |cmd| {
+        cmd.env_remove("REPORT_BUCKET");
+    });
+    assert!(err.contains("REPORT_BUCKET: the S3 bucket"), "{err}");
+    assert!(tmp.is_empty(), "nothing written under /tmp: {tmp:?}");
+
+    // A real deployment (no MOVEO_DEMO) with no key: named, and no demo data.
+    let (err, tmp) = failed_cold_start(&moto, |cmd| {
+        cmd.env_remove("MOVEO_DEMO").env("MOVEO_ACCOUNT_ID", "acc");
+    });
+    assert!(err.contains("MOVEO_API_KEY: the Moveo Analytics API key"), "{err}");
+    assert!(!err.contains("REPORT_BUCKET"), "only what is missing is named: {err}");
+    assert!(tmp.is_empty(), "nothing written under /tmp: {tmp:?}");
+    assert!(moto.keys("reports/").await.is_empty() && moto.sent().await.is_empty());
 }
 
 #[test]

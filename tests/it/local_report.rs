@@ -38,8 +38,9 @@ fn a_weekly_report_on_the_embedded_default_is_complete() {
 
     // The email, as a mail client reads it.
     let email = read_email(&only_eml(dir.path()));
-    assert_eq!(email.subject, expected.meta.title);
-    assert!(email.subject.starts_with("Weekly report · "), "{}", email.subject);
+    assert_eq!(email.subject, expected.subject());
+    assert!(email.subject.starts_with("[Demo data] Weekly report · "), "{}", email.subject);
+    assert!(email.text.contains("DEMO DATA"), "the embedded default says its numbers are made up");
     assert_eq!(email.to, ["reports@example.com"]);
     assert_eq!(
         email.structure[..4],

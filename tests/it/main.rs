@@ -2,7 +2,9 @@
 //! the real parts it needs (the CLI binary, the Moveo stand-in, moto) itself.
 
 mod delivery;
+mod first_contact;
 mod helpers;
+mod infra;
 mod lambda;
 mod local_report;
 mod moveo_api;
