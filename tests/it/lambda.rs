@@ -70,8 +70,15 @@ fn function(port: u16, moto: &Moto) -> Command {
 impl LambdaEmulator {
     /// The emulator's Runtime API, and our binary running as the function against it.
     fn start(moto: &Moto) -> LambdaEmulator {
+        LambdaEmulator::start_with(moto, |_| {})
+    }
+
+    /// The same, with the function's environment changed by `configure`.
+    fn start_with(moto: &Moto, configure: impl FnOnce(&mut Command)) -> LambdaEmulator {
         let (watch, port) = runtime_api();
-        let function = function(port, moto).spawn().unwrap();
+        let mut function = function(port, moto);
+        configure(&mut function);
+        let function = function.spawn().unwrap();
         LambdaEmulator { watch, function, port }
     }
 
@@ -145,6 +152,60 @@ async fn a_malformed_event_is_a_non_retryable_error() {
     assert!(moto.sent().await.is_empty());
     // The function is still serving after a bad event.
     assert_eq!(lambda.invoke("weekly_event.json").unwrap()["status"], "sent");
+}
+
+#[tokio::test]
+async fn on_lambda_a_query_fix_in_the_bucket_brings_its_section_back() {
+    let moto = Moto::start();
+    moto.prepare(true).await;
+    let server = StandIn::start();
+    server.scenario(serde_json::json!({"schema": "drifted"})).await;
+    let moveo = |cmd: &mut Command| {
+        cmd.env_remove("MOVEO_DEMO")
+            .env("MOVEO_API_URL", server.url())
+            .env("MOVEO_API_KEY", STANDIN_KEY)
+            .env("MOVEO_ACCOUNT_ID", STANDIN_ACCOUNT);
+    };
+
+    // The account's schema differs from two guesses: the report goes out, partial, and says which.
+    let lambda = LambdaEmulator::start_with(&moto, moveo);
+    let partial = lambda.invoke("custom_event.json").unwrap();
+    assert_eq!(partial["outcome"], "partial", "{partial}");
+    let left_out: Vec<&str> =
+        partial["left_out"].as_array().unwrap().iter().map(|g| g["query"].as_str().unwrap()).collect();
+    assert_eq!(left_out, ["AgentRepliesInterval", "TopIntentsV2"]);
+    drop(lambda);
+
+    // The owner uploads corrected files under queries/; the next cold start reads them.
+    let s3 = moto.s3().await;
+    let builtin = |file: &str| std::fs::read_to_string(repo().join("src/moveo/queries").join(file)).unwrap();
+    let fixes = [
+        (
+            "top_intents_v2.graphql",
+            builtin("top_intents_v2.graphql").replace("rows: top_intents_v2(", "rows: top_intents("),
+        ),
+        (
+            "agent_replies_interval.graphql",
+            builtin("agent_replies_interval.graphql")
+                .replace("  $channels: _text\n", "")
+                .replace("      channels: $channels\n", ""),
+        ),
+    ];
+    for (file, text) in fixes {
+        s3.put_object()
+            .bucket(BUCKET)
+            .key(format!("queries/{file}"))
+            .body(text.into_bytes().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let lambda = LambdaEmulator::start_with(&moto, moveo);
+    let complete = lambda.invoke("custom_event.json").unwrap();
+    assert_eq!(complete["outcome"], "complete", "{complete}");
+    assert_eq!(complete["left_out"], serde_json::json!([]));
+    let log = server.log().await;
+    assert!(log.iter().any(|e| e["query"].as_str().is_some_and(|q| q.contains("rows: top_intents("))));
 }
 
 /// Starts the function with `configure` applied and waits for it to give up.
