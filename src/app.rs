@@ -2,18 +2,20 @@
 //! that knows which technology stands behind each capability.
 
 use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Window};
-use crate::cli::{CheckArgs, ReportArgs};
+use crate::cli::{CheckArgs, ReportArgs, ReportsCommand};
 use crate::config::Config;
 use crate::deliver::{
     DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer, StoreError,
 };
 use crate::moveo::queries::{self, QuerySet};
-use crate::moveo::{MoveoApi, RetryPolicy};
-use crate::pipeline::{Outcome, Pipeline, ReportRequest, Sender};
-use crate::render::email::Recipients;
+use crate::moveo::{KeyCache, MoveoApi, RetryPolicy};
+use crate::pipeline::{Outcome, Pipeline, Sender};
 use crate::render::{RenderError, Renderer};
+use crate::request::{resolve, Overrides, PeriodChoice, Selection};
+use crate::spec::{self, Cadence, ReportSpec, SpecErrors};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Where the embedded default addresses its `.eml` files when no one is configured.
 pub const LOCAL_RECIPIENT: &str = "reports@example.com";
@@ -25,10 +27,10 @@ pub enum Source {
 }
 
 impl AnalyticsSource for Source {
-    async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
+    async fn fetch(&self, spec: &ReportSpec, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
         match self {
-            Source::Demo(s) => s.fetch(window, scope).await,
-            Source::Moveo(s) => s.fetch(window, scope).await,
+            Source::Demo(s) => s.fetch(spec, window, scope).await,
+            Source::Moveo(s) => s.fetch(spec, window, scope).await,
         }
     }
 
@@ -105,6 +107,12 @@ impl Mailer for Outbox {
 
 pub type App = Pipeline<Source, Store, Outbox>;
 
+/// A deployment: its report specs and the pipeline that makes them.
+pub struct Deployment {
+    pub specs: Vec<Arc<ReportSpec>>,
+    pub app: App,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     #[error(transparent)]
@@ -115,6 +123,10 @@ pub enum SetupError {
     Queries(Vec<queries::OverrideError>),
     #[error("reading query overrides: {0}")]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Specs(#[from] SpecErrors),
+    #[error("reading the reports file {location}: {detail}")]
+    ReadSpecs { location: String, detail: String },
 }
 
 /// The queries in force: built-in, replaced by the files of `MOVEO_QUERIES_DIR`
@@ -132,19 +144,51 @@ pub fn query_set(config: &Config, extra: Vec<(String, String, String)>) -> Resul
     Ok(set)
 }
 
-pub fn source(config: &Config, queries: QuerySet) -> Result<Source, FetchError> {
-    Ok(match &config.moveo {
-        Some(settings) => {
-            let api = MoveoApi::new(settings, config.filters.clone(), queries, RetryPolicy::default())?;
-            Source::Moveo(Box::new(api))
+/// The report specs: the reports file when one is configured, else the one
+/// report the environment describes.
+pub async fn load_specs(
+    config: &Config,
+    aws: Option<&aws_config::SdkConfig>,
+) -> Result<Vec<Arc<ReportSpec>>, SetupError> {
+    let Some(location) = &config.reports_config else {
+        return Ok(vec![Arc::new(ReportSpec::from_env(config))]);
+    };
+    let read = |detail: String| SetupError::ReadSpecs { location: location.clone(), detail };
+    let text = match location.strip_prefix("s3://") {
+        Some(path) => {
+            let (bucket, key) = path.split_once('/').ok_or_else(|| read("expected s3://bucket/key".into()))?;
+            let aws = aws.ok_or_else(|| read("no AWS configuration to read S3 with".into()))?;
+            let store = S3Store::new(aws, bucket.to_string(), config.s3_path_style);
+            let bytes = store.get(key).await?.ok_or_else(|| read("no such object".into()))?;
+            String::from_utf8(bytes).map_err(|_| read("not UTF-8 text".into()))?
         }
-        None => Source::Demo(DemoData::default()),
-    })
+        None => std::fs::read_to_string(location).map_err(|e| read(e.to_string()))?,
+    };
+    Ok(spec::parse(&text, location)?.into_iter().map(Arc::new).collect())
+}
+
+/// Demo data when asked for, or when no report names a Moveo account (the
+/// CLI's embedded default); Moveo's API otherwise, one client for all accounts.
+pub fn source(
+    config: &Config,
+    specs: &[Arc<ReportSpec>],
+    queries: QuerySet,
+    aws: Option<&aws_config::SdkConfig>,
+) -> Result<Source, FetchError> {
+    if config.demo || specs.iter().all(|s| s.account.is_none()) {
+        return Ok(Source::Demo(DemoData::default()));
+    }
+    let keys = KeyCache::new(aws.map(aws_sdk_ssm::Client::new));
+    let api = MoveoApi::new(&config.api_url, queries, keys, RetryPolicy::default(), config.limits)?;
+    Ok(Source::Moveo(Box::new(api)))
 }
 
 /// Whether this configuration talks to AWS at all (the embedded default does not).
 pub fn needs_aws(config: &Config) -> bool {
-    config.bucket.is_some() || config.sender.is_some()
+    config.bucket.is_some()
+        || config.sender.is_some()
+        || config.queue_url.is_some()
+        || config.reports_config.as_deref().is_some_and(|c| c.starts_with("s3://"))
 }
 
 /// The AWS SDK's configuration from its standard sources (environment, profile,
@@ -162,17 +206,18 @@ pub async fn load_aws() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts).load().await
 }
 
-/// Builds the pipeline for this configuration. Without `aws`, or where the
+/// Builds the deployment for this configuration. Without `aws`, or where the
 /// bucket or sender is not set, the local folder `out` stands in for S3 (the
 /// archive) and SES (`.eml` files in `out/outbox`): the CLI's embedded default.
 /// The Lambda entry checks first (`Config::for_lambda`) that nothing is unset.
-pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &Path) -> Result<App, SetupError> {
+pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &Path) -> Result<Deployment, SetupError> {
+    let specs = load_specs(config, aws).await?;
+    let uses_moveo = !config.demo && specs.iter().any(|s| s.account.is_some());
     let (store, extra_queries) = match (&config.bucket, aws) {
         (Some(bucket), Some(aws)) => {
             let s3 = S3Store::new(aws, bucket.clone(), config.s3_path_style);
             // Query fixes in the bucket matter only where queries are sent.
-            let extra =
-                if config.moveo.is_some() && running_on_lambda() { s3.query_overrides().await? } else { Vec::new() };
+            let extra = if uses_moveo && running_on_lambda() { s3.query_overrides().await? } else { Vec::new() };
             (Store::S3(s3), extra)
         }
         _ => (Store::Dir(DirStore::new(out)), Vec::new()),
@@ -181,8 +226,8 @@ pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &P
         (Some(_), Some(aws)) => Outbox::Ses(SesMailer::new(aws)),
         _ => Outbox::Eml(EmlOutbox::new(out.join("outbox"))),
     };
-    Ok(Pipeline {
-        source: source(config, query_set(config, extra_queries)?)?,
+    let app = Pipeline {
+        source: source(config, &specs, query_set(config, extra_queries)?, aws)?,
         store,
         mailer,
         renderer: Renderer::new()?,
@@ -190,8 +235,8 @@ pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &P
             from: config.sender.clone().unwrap_or_else(|| LOCAL_SENDER.to_string()),
             reply_to: config.reply_to.clone(),
         },
-        account: config.account().to_string(),
-    })
+    };
+    Ok(Deployment { specs, app })
 }
 
 fn running_on_lambda() -> bool {
@@ -214,39 +259,45 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
     for default in config.defaults_used(&args.out, args.dry_run) {
         eprintln!("note: using {default}");
     }
-    // A dry run archives locally and sends nothing, so it never needs AWS.
-    let aws = if needs_aws(&config) && !args.dry_run { Some(load_aws().await) } else { None };
-    let app = match build(&config, aws.as_ref(), &args.out).await {
-        Ok(app) => app,
+    // A dry run archives locally and sends nothing, so it never needs AWS (unless the
+    // reports file or a key lives there).
+    let aws = if needs_aws(&config) && !args.dry_run || config.reports_config.is_some() {
+        Some(load_aws().await)
+    } else {
+        None
+    };
+    let config = if args.dry_run { Config { bucket: None, sender: None, ..config } } else { config };
+    let deployment = match build(&config, aws.as_ref(), &args.out).await {
+        Ok(d) => d,
+        Err(e @ SetupError::Specs(_)) => return usage(&e.to_string()),
         Err(e) => return fail(&e.to_string(), false),
     };
-    let mut recipients = config.recipients.clone();
-    if let Some(list) = &args.recipients {
-        recipients = Recipients { to: list.0.clone(), ..recipients };
-    }
-    if recipients.is_empty() && matches!(app.mailer, Outbox::Eml(_)) {
-        recipients.to.push(LOCAL_RECIPIENT.to_string());
-    }
-    let request = ReportRequest {
-        period: args.period_request(),
-        tz: args.tz,
-        now: chrono::Utc::now(),
-        recipients,
-        dry_run: args.dry_run,
-        resend: args.resend,
-        request_id: format!("cli-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")),
+    let mut requests = match resolve(&deployment.specs, &args.overrides()) {
+        Ok(requests) => requests,
+        Err(e) => return usage(&e.to_string()),
     };
-    match app.run(&request).await {
-        Ok(outcome) => {
-            print_outcome(&outcome);
-            if outcome.left_out.is_empty() {
-                ExitCode::from(exit::COMPLETE)
-            } else {
-                ExitCode::from(exit::PARTIAL)
+    if requests.is_empty() {
+        return usage("no report has that cadence; `moveo-reports reports list` shows each report's cadences");
+    }
+    let mut code = exit::COMPLETE;
+    for request in &mut requests {
+        if request.recipients.is_empty() && matches!(deployment.app.mailer, Outbox::Eml(_)) {
+            request.recipients.to.push(LOCAL_RECIPIENT.to_string());
+        }
+        match deployment.app.run(request).await {
+            Ok(outcome) => {
+                print_outcome(&outcome);
+                if !outcome.left_out.is_empty() && code == exit::COMPLETE {
+                    code = exit::PARTIAL;
+                }
+            }
+            Err(e) => {
+                fail(&e.to_string(), e.is_retryable());
+                code = exit::FAILED;
             }
         }
-        Err(e) => fail(&e.to_string(), e.is_retryable()),
     }
+    ExitCode::from(code)
 }
 
 fn print_outcome(outcome: &Outcome) {
@@ -276,9 +327,75 @@ fn fail(message: &str, retryable: bool) -> ExitCode {
     ExitCode::from(exit::FAILED)
 }
 
+fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(exit::USAGE)
+}
+
+/// `reports list` and `reports validate`.
+pub async fn reports(command: ReportsCommand, config: Config) -> ExitCode {
+    let aws = if config.reports_config.as_deref().is_some_and(|c| c.starts_with("s3://")) {
+        Some(load_aws().await)
+    } else {
+        None
+    };
+    let specs = match load_specs(&config, aws.as_ref()).await {
+        Ok(specs) => specs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::FAILED);
+        }
+    };
+    let origin = config.reports_config.as_deref().unwrap_or("the environment (no reports file)");
+    match command {
+        ReportsCommand::Validate => {
+            println!("{origin}: {} valid", plural(specs.len(), "report", "reports"));
+        }
+        ReportsCommand::List => {
+            println!("{:<24} {:<38} {:<16} {:<20} audience", "id", "account", "cadences", "zone");
+            for s in &specs {
+                let cadences: Vec<&str> = s.cadences.iter().map(|c| c.as_str()).collect();
+                let audience: Vec<&str> = s.audience.all().map(String::as_str).collect();
+                println!(
+                    "{:<24} {:<38} {:<16} {:<20} {}",
+                    s.id,
+                    s.account.as_ref().map_or("(demo data)", |a| a.id.as_str()),
+                    cadences.join(","),
+                    s.timezone.name(),
+                    if audience.is_empty() { "(none)".to_string() } else { audience.join(", ") }
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 /// Runs each Moveo query once over the last `days` days and prints one line per query.
 pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
-    let Some(settings) = &config.moveo else {
+    let aws = if config.reports_config.is_some() { Some(load_aws().await) } else { None };
+    let specs = match load_specs(&config, aws.as_ref()).await {
+        Ok(specs) => specs,
+        Err(e) => return fail(&e.to_string(), false),
+    };
+    let selection = match &args.report {
+        Some(id) => Selection::One(id.clone()),
+        None => Selection::Only,
+    };
+    let overrides = Overrides {
+        selection,
+        period: PeriodChoice::Cadence(Cadence::Weekly),
+        tz: None,
+        to: None,
+        dry_run: true,
+        resend: false,
+        now: chrono::Utc::now(),
+        request_id: "check".into(),
+    };
+    let spec = match resolve(&specs, &overrides) {
+        Ok(requests) => requests[0].spec.clone(),
+        Err(e) => return usage(&e.to_string()),
+    };
+    let Some(account) = &spec.account else {
         return fail(
             "check needs MOVEO_API_KEY and MOVEO_ACCOUNT_ID: it runs each query against your Moveo account",
             false,
@@ -288,7 +405,8 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         Ok(set) => set,
         Err(e) => return fail(&e.to_string(), false),
     };
-    let api = match MoveoApi::new(settings, config.filters.clone(), queries, RetryPolicy::default()) {
+    let keys = KeyCache::new(aws.as_ref().map(aws_sdk_ssm::Client::new));
+    let api = match MoveoApi::new(&config.api_url, queries, keys, RetryPolicy::default(), config.limits) {
         Ok(api) => api,
         Err(e) => return fail(&e.to_string(), false),
     };
@@ -302,12 +420,15 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
     println!(
         "Checking {} queries against {} for account {} ({} to {}, UTC)",
         queries::all_specs().count(),
-        settings.url,
-        settings.account_id,
+        config.api_url,
+        account.id,
         start.date_naive(),
         today - chrono::Days::new(1)
     );
-    let lines = api.check(window).await;
+    let lines = match api.check(&spec, window).await {
+        Ok(lines) => lines,
+        Err(e) => return fail(&e.to_string(), e.is_retryable()),
+    };
     for line in &lines {
         print_check_line(line);
     }

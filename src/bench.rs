@@ -7,7 +7,9 @@ use crate::analytics::DemoData;
 use crate::app::{self, Source, LOCAL_RECIPIENT};
 use crate::cli::BenchArgs;
 use crate::config::Config;
+use crate::period::PeriodRequest;
 use crate::pipeline::{ReportRequest, Timings};
+use crate::spec::Cadence;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,8 +19,8 @@ const GROWTH_INTENTS: usize = 500;
 
 pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
     let aws = if app::needs_aws(&config) { Some(app::load_aws().await) } else { None };
-    let mut app = match app::build(&config, aws.as_ref(), &args.out).await {
-        Ok(app) => app,
+    let (spec, mut app) = match app::build(&config, aws.as_ref(), &args.out).await {
+        Ok(d) => (d.specs[0].clone(), d.app),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
@@ -37,13 +39,18 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let mut recipients = config.recipients.clone();
+    let mut recipients = spec.audience.clone();
     if recipients.is_empty() {
         recipients.to.push(LOCAL_RECIPIENT.into());
     }
+    let period = match args.period {
+        Cadence::Weekly => PeriodRequest::Weekly,
+        Cadence::Monthly => PeriodRequest::Monthly,
+    };
     let request = |i: usize| ReportRequest {
-        period: args.period_request(),
-        tz: config.timezone,
+        spec: spec.clone(),
+        period,
+        tz: spec.timezone,
         now: chrono::Utc::now(),
         recipients: recipients.clone(),
         dry_run: false,
@@ -69,7 +76,7 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
     println!(
         "moveo-reports bench: {} runs of a {} report{} from {} data, archive {}, mail {}",
         runs.len(),
-        if args.period_request() == crate::period::PeriodRequest::Monthly { "monthly" } else { "weekly" },
+        args.period.as_str(),
         if args.growth { " (growth: 10 000 feedback rows, 500 intents)" } else { "" },
         crate::analytics::AnalyticsSource::name(&app.source),
         if matches!(app.store, app::Store::S3(_)) { "S3" } else { "local folder" },

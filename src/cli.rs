@@ -1,13 +1,15 @@
-//! The command line: `moveo-reports report …` and `moveo-reports check`.
+//! The command line: `moveo-reports report …`, `reports list|validate`, `check`.
 //!
-//! Flags override the environment (clap reads both), then the same pipeline runs
-//! as on Lambda.
+//! Flags become `request::Overrides`, applied to the report specs in one place
+//! (`request::resolve`); then the same pipeline runs as on Lambda.
 
 use crate::config::parse_addresses;
-use crate::period::{parse_zone, PeriodRequest};
+use crate::period::parse_zone;
+use crate::request::{Overrides, PeriodChoice, Selection};
+use crate::spec::Cadence;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -21,6 +23,10 @@ use std::path::PathBuf;
         SENDER_ADDRESS to send through SES."
 )]
 pub struct Cli {
+    /// The reports file (a path or s3://bucket/key); without it the environment defines one report.
+    #[arg(long, global = true, env = "REPORTS_CONFIG", value_name = "FILE")]
+    pub config: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,23 +37,36 @@ pub enum Command {
     Report(ReportArgs),
     /// Run every Moveo query once over a small window and say which ones work.
     Check(CheckArgs),
+    /// List or validate the report specs.
+    Reports {
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
     /// Run the whole pipeline several times and print per-phase times and peak memory.
     Bench(BenchArgs),
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PeriodArg {
-    /// The last full Monday–Sunday week.
-    Weekly,
-    /// The previous calendar month.
-    Monthly,
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// One line per report: id, account, cadences, zone, audience.
+    List,
+    /// Check the reports file; every problem is listed, and the exit code is 1 if there is one.
+    Validate,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The report to make, by its id in the reports file.
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub report: Option<String>,
+
+    /// Every report with the --period's cadence (every report, for --from/--to).
+    #[arg(long)]
+    pub all: bool,
+
     /// Which period to report on (default: weekly, unless --from/--to are given).
     #[arg(long, value_enum, conflicts_with_all = ["from", "to"])]
-    pub period: Option<PeriodArg>,
+    pub period: Option<Cadence>,
 
     /// First day of a custom range, YYYY-MM-DD (inclusive).
     #[arg(long, requires = "to", value_name = "DATE")]
@@ -57,16 +76,16 @@ pub struct ReportArgs {
     #[arg(long, requires = "from", value_name = "DATE")]
     pub to: Option<NaiveDate>,
 
-    /// IANA time zone the days are counted in, e.g. Europe/Berlin.
-    #[arg(long, env = "REPORT_TIMEZONE", default_value = "UTC", value_name = "ZONE", value_parser = zone)]
-    pub tz: Tz,
+    /// IANA time zone the days are counted in, e.g. Europe/Berlin (default: each report's own).
+    #[arg(long, value_name = "ZONE", value_parser = zone)]
+    pub tz: Option<Tz>,
 
     /// Folder for the local archive and .eml files (when not using S3/SES).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Comma-separated recipients; overrides REPORT_RECIPIENTS.
-    #[arg(long, env = "REPORT_RECIPIENTS", value_name = "a@x,b@y", value_parser = recipients)]
+    /// Comma-separated recipients; replaces each report's `to` (REPORT_RECIPIENTS).
+    #[arg(long, value_name = "a@x,b@y", value_parser = recipients)]
     pub recipients: Option<Recipients>,
 
     /// Render and archive locally; send nothing.
@@ -83,6 +102,10 @@ pub struct CheckArgs {
     /// Days to query, ending yesterday.
     #[arg(long, default_value_t = 2)]
     pub days: u32,
+
+    /// Check with this report's account, key and filters (needed when there are several).
+    #[arg(long, value_name = "ID")]
+    pub report: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -93,7 +116,7 @@ pub struct BenchArgs {
 
     /// Which period each run reports on.
     #[arg(long, value_enum, default_value = "weekly")]
-    pub period: PeriodArg,
+    pub period: Cadence,
 
     /// Scale the demo data up: a month with 10 000 feedback rows and 500 intents.
     #[arg(long)]
@@ -106,15 +129,6 @@ pub struct BenchArgs {
     /// Allow sending through SES (each run sends one real email to the recipients).
     #[arg(long)]
     pub send: bool,
-}
-
-impl BenchArgs {
-    pub fn period_request(&self) -> PeriodRequest {
-        match self.period {
-            PeriodArg::Weekly => PeriodRequest::Weekly,
-            PeriodArg::Monthly => PeriodRequest::Monthly,
-        }
-    }
 }
 
 /// A parsed recipient list (a newtype so clap keeps it as one value).
@@ -130,11 +144,24 @@ fn recipients(s: &str) -> Result<Recipients, String> {
 }
 
 impl ReportArgs {
-    pub fn period_request(&self) -> PeriodRequest {
-        match (self.period, self.from, self.to) {
-            (_, Some(from), Some(to)) => PeriodRequest::Range { from, to },
-            (Some(PeriodArg::Monthly), _, _) => PeriodRequest::Monthly,
-            _ => PeriodRequest::Weekly,
+    pub fn overrides(&self) -> Overrides {
+        let now = chrono::Utc::now();
+        Overrides {
+            selection: match (&self.report, self.all) {
+                (Some(id), _) => Selection::One(id.clone()),
+                (None, true) => Selection::All,
+                (None, false) => Selection::Only,
+            },
+            period: match (self.period, self.from, self.to) {
+                (_, Some(from), Some(to)) => PeriodChoice::Range { from, to },
+                (cadence, _, _) => PeriodChoice::Cadence(cadence.unwrap_or(Cadence::Weekly)),
+            },
+            tz: self.tz,
+            to: self.recipients.as_ref().map(|r| r.0.clone()),
+            dry_run: self.dry_run,
+            resend: self.resend,
+            now,
+            request_id: format!("cli-{}", now.format("%Y%m%dT%H%M%S%.3fZ")),
         }
     }
 }

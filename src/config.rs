@@ -34,6 +34,8 @@ pub enum ConfigError {
     BadAddress { name: &'static str, value: String },
     #[error("REPORT_TIMEZONE: {0}")]
     Zone(PeriodError),
+    #[error("{name} must be a whole number above 0, got '{value}'")]
+    BadNumber { name: &'static str, value: String },
     #[error("{name} must be an https:// URL (http:// only on localhost), got '{value}'")]
     BadUrl { name: &'static str, value: String },
 }
@@ -61,6 +63,17 @@ pub struct Config {
     pub filters: Filters,
     /// Folder of `.graphql` files that replace built-in queries (`MOVEO_QUERIES_DIR`).
     pub queries_dir: Option<PathBuf>,
+    /// The reports file (`REPORTS_CONFIG`, or `--config`): a path or `s3://bucket/key`.
+    /// Without it the variables above define one report.
+    pub reports_config: Option<String>,
+    /// Moveo's endpoint for every report (`MOVEO_API_URL`).
+    pub api_url: String,
+    /// In-flight query bounds (`MOVEO_MAX_IN_FLIGHT_PER_ACCOUNT`, `MOVEO_MAX_IN_FLIGHT`).
+    pub limits: crate::moveo::Limits,
+    /// `MOVEO_DEMO=true`: built-in demo data for every report.
+    pub demo: bool,
+    /// The SQS queue the dispatcher fills and the worker drains (`REPORT_QUEUE_URL`).
+    pub queue_url: Option<String>,
     /// An S3-compatible endpoint is configured (`AWS_ENDPOINT_URL[_S3]`): use path-style URLs.
     pub s3_path_style: bool,
 }
@@ -75,13 +88,15 @@ impl Config {
     pub fn for_lambda(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
         let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let demo = demo_requested(vars);
+        // With a reports file, each report names its own account, key and audience.
+        let from_file = get("REPORTS_CONFIG").is_some();
         let mut missing = Vec::new();
         let mut need = |name: &str, why: &str| {
             if get(name).is_none() {
                 missing.push(format!("{name}: {why}"));
             }
         };
-        if !demo {
+        if !demo && !from_file {
             need("MOVEO_ACCOUNT_ID", "the Moveo account to report on (demo data on Lambda only with MOVEO_DEMO=true)");
             need(
                 "MOVEO_API_KEY",
@@ -90,7 +105,9 @@ impl Config {
         }
         need("REPORT_BUCKET", "the S3 bucket that archives the reports (Lambda has no local folder to keep them)");
         need("SENDER_ADDRESS", "the SES-verified address the reports are sent from");
-        need("REPORT_RECIPIENTS", "who gets the reports, comma-separated");
+        if !from_file {
+            need("REPORT_RECIPIENTS", "who gets the reports, comma-separated");
+        }
         if !missing.is_empty() {
             return Err(ConfigError::Missing(missing));
         }
@@ -104,7 +121,9 @@ impl Config {
     /// What the CLI fills in by itself, one line each, for stderr.
     pub fn defaults_used(&self, out: &std::path::Path, dry_run: bool) -> Vec<String> {
         let mut used = Vec::new();
-        if self.moveo.is_none() {
+        if self.demo {
+            used.push("built-in demo data (MOVEO_DEMO=true)".to_string());
+        } else if self.moveo.is_none() && self.reports_config.is_none() {
             used.push("built-in demo data (MOVEO_API_KEY and MOVEO_ACCOUNT_ID are not set)".to_string());
         }
         if self.bucket.is_none() || dry_run {
@@ -123,16 +142,16 @@ impl Config {
     /// Reads from a map, so tests need not touch the process environment.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
         let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
+        // Plain http would send a key in clear text; only a local stand-in may use it.
+        let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
+        if !(url.starts_with("https://") || local) {
+            return Err(ConfigError::BadUrl { name: "MOVEO_API_URL", value: url });
+        }
         let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
             _ if demo_requested(vars) => None,
             (Some(key), Some(account_id)) => {
-                let url = get("MOVEO_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
-                // Plain http would send the key in clear text; only a local stand-in may use it.
-                let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
-                if !(url.starts_with("https://") || local) {
-                    return Err(ConfigError::BadUrl { name: "MOVEO_API_URL", value: url });
-                }
-                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url })
+                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url: url.clone() })
             }
             (Some(_), None) => return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID")),
             (None, Some(_)) => return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY")),
@@ -170,6 +189,11 @@ impl Config {
             timezone,
             filters,
             queries_dir: get("MOVEO_QUERIES_DIR").map(PathBuf::from),
+            reports_config: get("REPORTS_CONFIG"),
+            api_url: url,
+            limits: limits(&get)?,
+            demo: demo_requested(vars),
+            queue_url: get("REPORT_QUEUE_URL"),
             s3_path_style: get("AWS_ENDPOINT_URL").is_some() || get("AWS_ENDPOINT_URL_S3").is_some(),
         })
     }
@@ -180,12 +204,24 @@ impl Config {
     }
 }
 
+fn limits(get: &dyn Fn(&str) -> Option<String>) -> Result<crate::moveo::Limits, ConfigError> {
+    let mut limits = crate::moveo::Limits::default();
+    for (name, slot) in
+        [("MOVEO_MAX_IN_FLIGHT_PER_ACCOUNT", &mut limits.per_account), ("MOVEO_MAX_IN_FLIGHT", &mut limits.overall)]
+    {
+        if let Some(v) = get(name) {
+            *slot = v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::BadNumber { name, value: v })?;
+        }
+    }
+    Ok(limits)
+}
+
 /// `MOVEO_DEMO=true`: demo data asked for explicitly (a smoke-test deployment).
 fn demo_requested(vars: &HashMap<String, String>) -> bool {
     vars.get("MOVEO_DEMO").is_some_and(|v| matches!(v.trim(), "true" | "1" | "yes"))
 }
 
-fn check_address(name: &'static str, value: String) -> Result<String, ConfigError> {
+pub(crate) fn check_address(name: &'static str, value: String) -> Result<String, ConfigError> {
     // SES and mail clients do the full RFC 5322 check; this catches typos and list mix-ups early.
     let ok = match value.split_once('@') {
         Some((local, domain)) => {

@@ -1,27 +1,38 @@
 //! The Lambda entry point: the same pipeline, driven by a JSON event.
 //!
 //! Configuration, SDK clients, fonts and templates are built once per cold
-//! start; each event becomes a `ReportRequest`. Errors carry an `errorType`
-//! that says whether trying again can help (`Retryable.*`) or not (`Invalid.*`,
-//! `Failed.*`).
+//! start. One binary plays three roles, chosen by the event's shape and
+//! `MOVEO_REPORTS_ROLE`: an SQS batch (`Records`) is always worked as a
+//! *worker*; a report event is enqueued per report by a *dispatcher*
+//! (`MOVEO_REPORTS_ROLE=dispatcher`, with `REPORT_QUEUE_URL`), or made right
+//! away otherwise. Errors carry an `errorType` that says whether trying again
+//! can help (`Retryable.*`) or not (`Invalid.*`, `Failed.*`).
 
 use crate::analytics::AnalyticsSource;
-use crate::app::{self, App};
+use crate::app::{self, Deployment};
 use crate::config::{parse_addresses, Config};
-use crate::period::{parse_zone, PeriodRequest};
-use crate::pipeline::{Outcome, ReportRequest, RunError};
-use crate::render::email::Recipients;
+use crate::fanout::{BatchResponse, ItemFailure, Job, JobQueue, SqsQueue};
+use crate::period::parse_zone;
+use crate::pipeline::{Outcome, RunError};
+use crate::request::{resolve, Overrides, PeriodChoice, Selection};
+use crate::spec::Cadence;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// What Scheduler's `Input` or a person's direct invocation sends.
+/// Reports a worker makes at once from one batch; each runs ~23 queries.
+const WORKER_CONCURRENCY: usize = 4;
+
+/// What Scheduler's `Input`, a person's direct invocation or a queued job sends.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReportEvent {
-    period: Option<String>,
+    /// One report by id; without it, every report (of the period's cadence).
+    report: Option<String>,
+    period: Option<Cadence>,
     from: Option<String>,
     to: Option<String>,
     timezone: Option<String>,
@@ -46,13 +57,8 @@ fn invalid(message: impl Into<String>) -> InvalidEvent {
     InvalidEvent(message.into())
 }
 
-/// Turns an event into a request, or says exactly what is wrong with it.
-pub fn parse_event(
-    value: Value,
-    config: &Config,
-    request_id: &str,
-    now: DateTime<Utc>,
-) -> Result<ReportRequest, InvalidEvent> {
+/// Turns an event into overrides of the report specs, or says exactly what is wrong with it.
+pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result<Overrides, InvalidEvent> {
     if value.get("detail-type").is_some() || value.get("source").is_some_and(|s| s.as_str() == Some("aws.events")) {
         return Err(invalid(format!(
             "this is an EventBridge envelope, not a report request: give the schedule's target an Input such as {EXAMPLE}"
@@ -65,24 +71,22 @@ pub fn parse_event(
             .parse::<NaiveDate>()
             .map_err(|_| invalid(format!("`{field}` must be a date like 2026-10-01, got '{value}'")))
     };
-    let period = match (event.period.as_deref(), event.from.as_deref(), event.to.as_deref()) {
+    let period = match (event.period, event.from.as_deref(), event.to.as_deref()) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(invalid("give either `period` or `from`/`to`, not both"))
         }
-        (Some("weekly"), None, None) => PeriodRequest::Weekly,
-        (Some("monthly"), None, None) => PeriodRequest::Monthly,
-        (Some(other), None, None) => {
-            return Err(invalid(format!("`period` must be \"weekly\" or \"monthly\", got '{other}'")))
-        }
-        (None, Some(from), Some(to)) => PeriodRequest::Range { from: date("from", from)?, to: date("to", to)? },
+        (Some(cadence), None, None) => PeriodChoice::Cadence(cadence),
+        (None, Some(from), Some(to)) => PeriodChoice::Range { from: date("from", from)?, to: date("to", to)? },
         (None, Some(_), None) | (None, None, Some(_)) => {
             return Err(invalid("a custom range needs both `from` and `to` (inclusive dates)"))
         }
         (None, None, None) => return Err(invalid(format!("the event names no period; expected {EXAMPLE}"))),
     };
     let tz = match &event.timezone {
-        Some(zone) => parse_zone(zone).map_err(|_| invalid(format!("`timezone` '{zone}' is not an IANA time zone")))?,
-        None => config.timezone,
+        Some(zone) => {
+            Some(parse_zone(zone).map_err(|_| invalid(format!("`timezone` '{zone}' is not an IANA time zone")))?)
+        }
+        None => None,
     };
     let now = match event.scheduled_time.as_deref() {
         Some(t) if t.starts_with('<') => {
@@ -95,20 +99,21 @@ pub fn parse_event(
             .map_err(|_| invalid(format!("`scheduled_time` must be an RFC 3339 time, got '{t}'")))?,
         None => now,
     };
-    let recipients = match &event.recipients {
-        Some(list) => Recipients {
-            to: parse_addresses("recipients", &list.join(",")).map_err(|e| invalid(e.to_string()))?,
-            ..config.recipients.clone()
-        },
-        None => config.recipients.clone(),
+    let to = match &event.recipients {
+        Some(list) => Some(parse_addresses("recipients", &list.join(",")).map_err(|e| invalid(e.to_string()))?),
+        None => None,
     };
-    Ok(ReportRequest {
+    Ok(Overrides {
+        selection: match event.report {
+            Some(id) => Selection::One(id),
+            None => Selection::All,
+        },
         period,
         tz,
-        now,
-        recipients,
+        to,
         dry_run: event.dry_run,
         resend: event.resend,
+        now,
         request_id: request_id.to_string(),
     })
 }
@@ -133,18 +138,107 @@ pub fn response(outcome: &Outcome) -> Value {
     value
 }
 
-async fn handle(app: &App, config: &Config, event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
-    let request = parse_event(event.payload, config, &event.context.request_id, Utc::now()).map_err(|e| {
-        tracing::warn!(error = %e, "invalid event");
-        Diagnostic { error_type: "Invalid.Event".into(), error_message: e.0 }
-    })?;
-    match app.run(&request).await {
-        Ok(outcome) => Ok(response(&outcome)),
-        Err(e) => {
-            tracing::error!(error = %e, retryable = e.is_retryable(), "report failed");
-            Err(diagnostic(&e))
+/// What this function does with a report event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Enqueue one job per report; the worker makes them.
+    Dispatcher,
+    /// Make the reports in this invocation.
+    Direct,
+}
+
+fn invalid_event(e: impl std::fmt::Display) -> Diagnostic {
+    tracing::warn!(error = %e, "invalid event");
+    Diagnostic { error_type: "Invalid.Event".into(), error_message: e.to_string() }
+}
+
+async fn handle(
+    deployment: &Deployment,
+    queue: Option<&SqsQueue>,
+    event: LambdaEvent<Value>,
+) -> Result<Value, Diagnostic> {
+    let request_id = event.context.request_id.clone();
+    if let Some(records) = event.payload.get("Records").and_then(Value::as_array) {
+        let response = work(deployment, records).await;
+        return Ok(serde_json::to_value(response).expect("a batch response always serialises"));
+    }
+    let overrides = parse_event(event.payload, &request_id, Utc::now()).map_err(|e| invalid_event(e.0))?;
+    let requests = resolve(&deployment.specs, &overrides).map_err(invalid_event)?;
+    if let Some(queue) = queue {
+        let jobs: Vec<Job> = requests.iter().map(|r| Job::of(r, overrides.to.is_some())).collect();
+        let bodies = jobs.iter().map(|j| serde_json::to_string(j).expect("a job always serialises")).collect();
+        queue.send_all(bodies).await.map_err(|e| {
+            tracing::error!(error = %e, "could not enqueue");
+            Diagnostic { error_type: "Retryable.QueueUnavailable".into(), error_message: e.to_string() }
+        })?;
+        let reports: Vec<&str> = jobs.iter().map(|j| j.report.as_str()).collect();
+        tracing::info!(enqueued = jobs.len(), ?reports, "dispatched");
+        return Ok(json!({"status": "dispatched", "enqueued": jobs.len(), "reports": reports}));
+    }
+    let mut outcomes = Vec::new();
+    let mut failures = Vec::new();
+    for request in &requests {
+        match deployment.app.run(request).await {
+            Ok(outcome) => outcomes.push(response(&outcome)),
+            Err(e) => {
+                tracing::error!(report = %request.spec.id, error = %e, retryable = e.is_retryable(), "report failed");
+                failures.push(e);
+            }
         }
     }
+    match (outcomes.len(), failures.len()) {
+        (1, 0) => Ok(outcomes.remove(0)),
+        (_, 0) => Ok(json!({"status": "done", "reports": outcomes})),
+        // A retry is safe: the reports already delivered are not sent again.
+        _ if failures.len() == 1 && outcomes.is_empty() => Err(diagnostic(&failures[0])),
+        _ => {
+            let retryable = failures.iter().any(RunError::is_retryable);
+            let message = failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            let class = if retryable { "Retryable" } else { "Failed" };
+            Err(Diagnostic {
+                error_type: format!("{class}.SomeReportsFailed"),
+                error_message: format!("{} of {} reports failed: {message}", failures.len(), requests.len()),
+            })
+        }
+    }
+}
+
+/// Makes the report of each SQS record; answers with the records that failed,
+/// which SQS redelivers (and, after its retries, moves to the dead-letter queue).
+async fn work(deployment: &Deployment, records: &[Value]) -> BatchResponse {
+    let results: Vec<(String, Result<(), String>)> = futures_util::stream::iter(records)
+        .map(|record| async move {
+            let id = record["messageId"].as_str().unwrap_or_default().to_string();
+            let result = work_one(deployment, &id, record).await;
+            if let Err(e) = &result {
+                tracing::error!(message_id = %id, error = %e, "job failed; SQS will redeliver it");
+            }
+            (id, result)
+        })
+        .buffer_unordered(WORKER_CONCURRENCY)
+        .collect()
+        .await;
+    BatchResponse {
+        batch_item_failures: results
+            .into_iter()
+            .filter(|(_, r)| r.is_err())
+            .map(|(item_identifier, _)| ItemFailure { item_identifier })
+            .collect(),
+    }
+}
+
+async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> Result<(), String> {
+    let body = record["body"].as_str().ok_or("the record has no body")?;
+    let value: Value = serde_json::from_str(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let overrides = parse_event(value, message_id, Utc::now()).map_err(|e| e.0)?;
+    if !matches!(overrides.selection, Selection::One(_)) {
+        return Err("a job must name its report".into());
+    }
+    for request in resolve(&deployment.specs, &overrides).map_err(|e| e.to_string())? {
+        let outcome = deployment.app.run(&request).await.map_err(|e| e.to_string())?;
+        tracing::info!(report = %request.spec.id, status = %outcome.delivery, outcome = ?outcome.outcome, "job done");
+    }
+    Ok(())
 }
 
 /// Reads the API key from SSM Parameter Store when `MOVEO_API_KEY_PARAMETER`
@@ -176,7 +270,9 @@ async fn with_api_key(
 /// the caller still exits with the error.
 async fn report_init_error(error_type: &str, message: &str) {
     let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else { return };
-    let url = format!("http://{api}/2018-06-01/runtime/init/error");
+    // Lambda gives `host:port`; emulators may give a whole URL.
+    let base = if api.starts_with("http") { api } else { format!("http://{api}") };
+    let url = format!("{}/2018-06-01/runtime/init/error", base.trim_end_matches('/'));
     let body = serde_json::json!({ "errorType": error_type, "errorMessage": message });
     let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(2)).build();
     if let Ok(client) = client {
@@ -195,41 +291,58 @@ async fn report_init_error(error_type: &str, message: &str) {
 /// Cold start, then one invocation after another until the runtime stops us.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let aws = app::load_aws().await;
-    let (app, config) = match cold_start(&aws).await {
+    let (deployment, queue) = match cold_start(&aws).await {
         Ok(ready) => ready,
         Err((error_type, message)) => {
             report_init_error(error_type, &message).await;
             return Err(message.into());
         }
     };
-    tracing::info!(source = app.source.name(), account = %config.account(), "ready");
-    let (app, config) = (&app, &config);
-    lambda_runtime::run(service_fn(move |event| handle(app, config, event))).await
+    let role = if queue.is_some() { Role::Dispatcher } else { Role::Direct };
+    tracing::info!(source = deployment.app.source.name(), reports = deployment.specs.len(), ?role, "ready");
+    let (deployment, queue) = (&deployment, queue.as_ref());
+    lambda_runtime::run(service_fn(move |event| handle(deployment, queue, event))).await
 }
 
 /// Configuration, clients, query set, templates: everything built once. Every
 /// setting is required here: no demo data, no local folder, no `.eml` files in
 /// production, unless `MOVEO_DEMO=true` asks for demo data explicitly.
-async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(App, Config), (&'static str, String)> {
+async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(Deployment, Option<SqsQueue>), (&'static str, String)> {
     let vars = with_api_key(std::env::vars().collect(), aws).await.map_err(|e| ("Failed.ApiKey", e))?;
     let config = Config::for_lambda(&vars).map_err(|e| ("Invalid.Configuration", e.to_string()))?;
+    let dispatcher = match vars.get("MOVEO_REPORTS_ROLE").map(|r| r.trim()) {
+        Some("dispatcher") => true,
+        Some("worker") | Some("") | None => false,
+        Some(other) => {
+            return Err((
+                "Invalid.Configuration",
+                format!("MOVEO_REPORTS_ROLE must be \"dispatcher\" or \"worker\", got '{other}'"),
+            ))
+        }
+    };
+    let queue = match (dispatcher, &config.queue_url) {
+        (true, Some(url)) => Some(SqsQueue::new(aws, url.clone())),
+        (true, None) => {
+            return Err((
+                "Invalid.Configuration",
+                "REPORT_QUEUE_URL: the dispatcher needs the SQS queue it fills".to_string(),
+            ))
+        }
+        (false, _) => None,
+    };
     // The Lambda configuration always names a bucket and a sender, so no local folder is used.
     let unused = std::path::Path::new("/nonexistent");
-    let app = app::build(&config, Some(aws), unused).await.map_err(|e| ("Invalid.Setup", e.to_string()))?;
-    if app.source.name() == "demo" {
+    let deployment = app::build(&config, Some(aws), unused).await.map_err(|e| ("Invalid.Setup", e.to_string()))?;
+    if deployment.app.source.name() == "demo" {
         tracing::warn!("MOVEO_DEMO=true: every report is made from built-in demo data and says so");
     }
-    Ok((app, config))
+    Ok((deployment, queue))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    fn config() -> Config {
-        Config::from_vars(&HashMap::from([("REPORT_RECIPIENTS".to_string(), "team@example.com".to_string())])).unwrap()
-    }
 
     fn now() -> DateTime<Utc> {
         Utc::now()
@@ -238,20 +351,22 @@ mod tests {
     #[test]
     fn a_scheduled_event_reports_relative_to_its_scheduled_time() {
         let event = json!({"period":"weekly","timezone":"Europe/Berlin","scheduled_time":"2026-11-23T06:00:00Z"});
-        let request = parse_event(event, &config(), "r1", now()).unwrap();
-        assert_eq!(request.period, PeriodRequest::Weekly);
-        assert_eq!(request.now.to_rfc3339(), "2026-11-23T06:00:00+00:00");
-        assert_eq!(request.tz, chrono_tz::Europe::Berlin);
-        assert_eq!(request.recipients.to, ["team@example.com"]);
+        let o = parse_event(event, "r1", now()).unwrap();
+        assert_eq!(o.period, PeriodChoice::Cadence(Cadence::Weekly));
+        assert_eq!(o.now.to_rfc3339(), "2026-11-23T06:00:00+00:00");
+        assert_eq!(o.tz, Some(chrono_tz::Europe::Berlin));
+        assert_eq!(o.selection, Selection::All, "a schedule makes every weekly report");
     }
 
     #[test]
-    fn a_direct_invocation_can_set_a_range_recipients_and_dry_run() {
-        let event = json!({"from":"2026-10-01","to":"2026-10-15","recipients":["a@x.com"],"dry_run":true});
-        let request = parse_event(event, &config(), "r1", now()).unwrap();
-        assert!(request.dry_run);
-        assert_eq!(request.recipients.to, ["a@x.com"]);
-        assert!(matches!(request.period, PeriodRequest::Range { .. }));
+    fn a_direct_invocation_can_name_a_report_a_range_recipients_and_dry_run() {
+        let event =
+            json!({"report":"brand-a","from":"2026-10-01","to":"2026-10-15","recipients":["a@x.com"],"dry_run":true});
+        let o = parse_event(event, "r1", now()).unwrap();
+        assert!(o.dry_run);
+        assert_eq!(o.to, Some(vec!["a@x.com".to_string()]));
+        assert_eq!(o.selection, Selection::One("brand-a".into()));
+        assert!(matches!(o.period, PeriodChoice::Range { .. }));
     }
 
     #[test]
@@ -262,7 +377,7 @@ mod tests {
                 "EventBridge envelope",
             ),
             (json!({"period":"weekly","colour":"blue"}), "unknown field `colour`"),
-            (json!({"period":"daily"}), "must be \"weekly\" or \"monthly\""),
+            (json!({"period":"daily"}), "unknown variant `daily`"),
             (json!({"from":"2026-10-01"}), "needs both `from` and `to`"),
             (json!({"from":"2026-10-01","to":"15.10.2026"}), "`to` must be a date"),
             (
@@ -274,7 +389,7 @@ mod tests {
             (json!("weekly"), "not a report request"),
         ];
         for (event, message) in cases {
-            let err = parse_event(event.clone(), &config(), "r", now()).unwrap_err();
+            let err = parse_event(event.clone(), "r", now()).unwrap_err();
             assert!(err.0.contains(message), "{event}: {err}");
         }
     }

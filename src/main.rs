@@ -21,15 +21,18 @@ async fn main() -> ExitCode {
         };
     }
     let cli = Cli::parse();
-    let config = match Config::from_env() {
+    let mut config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(app::exit::USAGE);
         }
     };
+    // `--config` over REPORTS_CONFIG (clap reads both).
+    config.reports_config = cli.config.clone().filter(|c| !c.trim().is_empty());
     match cli.command {
         Command::Report(args) => app::report(args, config).await,
+        Command::Reports { command } => app::reports(command, config).await,
         Command::Check(args) => app::check(args, config).await,
         Command::Bench(args) => moveo_reports::bench::bench(args, config).await,
     }

@@ -13,15 +13,20 @@ use crate::render::email::{compose, EmailParts, Recipients};
 use crate::render::{RenderError, Renderer};
 use crate::report::coverage::GapNote;
 use crate::report::Report;
+use crate::spec::ReportSpec;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::{info, info_span, Instrument};
 
-/// One report to make, as the CLI or an event asks for it.
+/// One report to make, as the CLI or an event asks for it, with every
+/// override already applied (`crate::request::resolve`).
 #[derive(Debug, Clone)]
 pub struct ReportRequest {
+    /// Which report: its account, filters and title.
+    pub spec: Arc<ReportSpec>,
     pub period: PeriodRequest,
     pub tz: Tz,
     /// The instant periods are relative to: now, or the schedule's time.
@@ -43,8 +48,8 @@ pub struct Sender {
 pub enum RunError {
     #[error(transparent)]
     Period(#[from] PeriodError),
-    #[error("fetching analytics for {period}: {source}")]
-    Fetch { period: String, source: FetchError },
+    #[error("report {report}, fetching analytics for {period}: {source}")]
+    Fetch { report: String, period: String, source: FetchError },
     #[error(transparent)]
     Render(#[from] RenderError),
     #[error(transparent)]
@@ -149,7 +154,6 @@ pub struct Pipeline<S, R, M> {
     pub mailer: M,
     pub renderer: Renderer,
     pub sender: Sender,
-    pub account: String,
 }
 
 fn window(period: &Period) -> Window {
@@ -175,37 +179,38 @@ fn timed<T>(name: &'static str, slot: &mut Duration, f: impl FnOnce() -> T) -> T
 }
 
 impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
-    /// The storage prefix of a period's report: `reports/{account}/{kind}/{start}_{end}`.
-    pub fn prefix(&self, period: &Period) -> String {
-        format!("reports/{}/{}/{}", self.account, period.kind.as_str(), period.slug())
+    /// The storage prefix of a report's period: `reports/{report id}/{kind}/{start}_{end}`.
+    pub fn prefix(&self, spec: &ReportSpec, period: &Period) -> String {
+        format!("reports/{}/{}/{}", spec.id, period.kind.as_str(), period.slug())
     }
 
     pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
         let period = Period::resolve(request.period, request.tz, request.now)?;
         let previous = period.previous();
-        let prefix = self.prefix(&period);
+        let spec = &*request.spec;
+        let prefix = self.prefix(spec, &period);
         let record_key = delivery_key(&prefix, &request.recipients);
         let mut t = Timings::default();
-        info!(%period, source = self.source.name(), "report requested");
+        info!(report = %spec.id, %period, source = self.source.name(), "report requested");
 
         // A report already delivered to these people is not rebuilt, re-archived or re-sent.
         if !request.dry_run && !request.resend && !request.recipients.is_empty() {
             if let Some(delivered) = self.already_delivered(&record_key).await? {
-                return Ok(self.outcome_without_work(&period, &prefix, &record_key, delivered, t));
+                return Ok(self.outcome_without_work(spec, &period, &prefix, &record_key, delivered, t));
             }
         }
 
         let (current, before) = phase("fetch", &mut t.fetch, async {
             tokio::try_join!(
-                self.source.fetch(window(&period), Scope::Full),
-                self.source.fetch(window(&previous), Scope::Totals)
+                self.source.fetch(spec, window(&period), Scope::Full),
+                self.source.fetch(spec, window(&previous), Scope::Totals)
             )
         })
         .await
-        .map_err(|source| RunError::Fetch { period: period.to_string(), source })?;
+        .map_err(|source| RunError::Fetch { report: spec.id.clone(), period: period.to_string(), source })?;
 
         let report = timed("model", &mut t.model, || {
-            Report::build(&period, &current, &before, &self.account, self.source.name(), Utc::now())
+            Report::build(&period, &current, &before, spec, self.source.name(), Utc::now())
         });
         let left_out = report.coverage.gaps.clone();
         for gap in &left_out {
@@ -305,6 +310,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
 
     fn outcome_without_work(
         &self,
+        spec: &ReportSpec,
         period: &Period,
         prefix: &str,
         record_key: &str,
@@ -313,6 +319,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
     ) -> Outcome {
         let left_out = record.left_out;
         let outcome = record.outcome.unwrap_or(Completeness::of(&left_out));
+        let title = format!("{} · {}", period.kind.title(), period.label());
         let delivery = Delivery::AlreadyDelivered {
             state: record.status,
             claimed_at: record.claimed_at,
@@ -322,7 +329,10 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         info!(%delivery, "nothing to do");
         Outcome {
-            title: format!("{} · {}", period.kind.title(), period.label()),
+            title: match &spec.title {
+                Some(name) => format!("{name} · {title}"),
+                None => title,
+            },
             period: period.to_string(),
             prefix: prefix.to_string(),
             location: self.store.locate(prefix),
@@ -355,7 +365,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             });
         }
         let manifest = Manifest {
-            account: self.account.clone(),
+            report: request.spec.id.clone(),
+            account: request.spec.account.as_ref().map_or_else(|| "demo".to_string(), |a| a.id.clone()),
             kind: period.kind.as_str().to_string(),
             first_day: period.first_day.to_string(),
             last_day: period.last_day.to_string(),

@@ -9,6 +9,7 @@ use super::{
     AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell, IntentCount, OpenClosedBucket,
     RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
 };
+use crate::spec::ReportSpec;
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
 
 const INTENTS: &[&str] = &[
@@ -75,7 +76,7 @@ impl Default for DemoData {
 
 impl AnalyticsSource for DemoData {
     // Demo data is cheap, so the scope is ignored and every window is complete.
-    async fn fetch(&self, window: Window, _scope: Scope) -> Result<Dataset, FetchError> {
+    async fn fetch(&self, _spec: &ReportSpec, window: Window, _scope: Scope) -> Result<Dataset, FetchError> {
         Ok(self.dataset(window))
     }
 

@@ -6,6 +6,7 @@
 
 pub mod demo;
 
+use crate::spec::ReportSpec;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use std::future::Future;
@@ -216,7 +217,7 @@ impl Dataset {
 /// Why a fetch failed. Each message says what to check, never a secret's value.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("Moveo rejected the credentials for account {account} (HTTP {status}): check MOVEO_API_KEY and MOVEO_ACCOUNT_ID")]
+    #[error("Moveo rejected the credentials for account {account} (HTTP {status}): check MOVEO_API_KEY and MOVEO_ACCOUNT_ID, or the report's api_key_parameter and account_id")]
     Unauthorized { account: String, status: u16 },
     #[error("{operation}: Moveo is still rate limiting (HTTP 429) after {attempts} attempts")]
     RateLimited { operation: String, attempts: u32 },
@@ -235,6 +236,8 @@ pub enum FetchError {
     Headline { figure: &'static str, detail: String },
     #[error("setting up the Moveo client: {0}")]
     Setup(String),
+    #[error("report {report}: its Moveo API key ({location}) cannot be read: {detail}")]
+    MissingKey { report: String, location: String, detail: String },
 }
 
 impl FetchError {
@@ -266,12 +269,19 @@ impl FetchError {
 }
 
 /// Where analytics come from: Moveo's API in production, demo data locally.
+/// One source serves every report of a deployment: the spec says which
+/// account, key and filters a fetch is for.
 pub trait AnalyticsSource: Send + Sync {
     /// Everything about one window, or an error. A figure whose query does not
     /// fit the server's schema is listed in `Dataset::gaps`, never silently zero;
     /// anything transient (or a wrong key) fails the whole fetch, so a passing
     /// blip never produces a degraded report.
-    fn fetch(&self, window: Window, scope: Scope) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
+    fn fetch(
+        &self,
+        spec: &ReportSpec,
+        window: Window,
+        scope: Scope,
+    ) -> impl Future<Output = Result<Dataset, FetchError>> + Send;
 
     /// A short name for logs and the manifest ("demo", "moveo").
     fn name(&self) -> &'static str;

@@ -126,6 +126,9 @@ pub struct ManifestEntry {
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
+    /// The report spec's id.
+    #[serde(default)]
+    pub report: String,
     pub account: String,
     pub kind: String,
     pub first_day: String,

@@ -11,7 +11,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -39,17 +40,38 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Most requests in flight at once. A report needs 23 queries (15 for the
-/// period, 8 for the comparison); 24 lets them all go out in one round trip.
-pub const MAX_IN_FLIGHT: usize = 24;
+/// How many queries may be in flight at once, per Moveo account and in all.
+/// A report needs 23 queries (15 for the period, 8 for the comparison): 24 per
+/// account lets one report go out in one round trip, and many reports of one
+/// account queue behind each other instead of hammering it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub per_account: usize,
+    pub overall: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { per_account: 24, overall: 64 }
+    }
+}
+
+/// Who a request is for: sent as headers on each request, so one pooled
+/// client serves every account of a deployment.
+#[derive(Clone)]
+pub struct Credentials {
+    pub account_id: String,
+    pub api_key: SecretString,
+}
 
 #[derive(Clone)]
 pub struct GraphqlClient {
     http: reqwest::Client,
     url: String,
-    account_id: String,
     retry: RetryPolicy,
-    permits: Arc<Semaphore>,
+    limits: Limits,
+    overall: Arc<Semaphore>,
+    per_account: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 /// What one attempt ended with, before retry decisions.
@@ -131,33 +153,32 @@ fn classify(errors: &[GraphqlError]) -> ErrorKind {
 }
 
 impl GraphqlClient {
-    pub fn new(url: &str, account_id: &str, api_key: &SecretString, retry: RetryPolicy) -> Result<Self, FetchError> {
-        let invalid =
-            |what: &str| FetchError::Setup(format!("{what} contains characters that cannot go in an HTTP header"));
-        let mut auth = HeaderValue::from_str(&format!("apikey {}", api_key.expose_secret()))
-            .map_err(|_| invalid("MOVEO_API_KEY"))?;
-        // Marked sensitive so it never shows in reqwest's or hyper's debug output.
-        auth.set_sensitive(true);
+    pub fn new(url: &str, retry: RetryPolicy, limits: Limits) -> Result<Self, FetchError> {
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        headers
-            .insert("x-moveo-account-id", HeaderValue::from_str(account_id).map_err(|_| invalid("MOVEO_ACCOUNT_ID"))?);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .timeout(retry.timeout)
             .connect_timeout(Duration::from_secs(5))
-            .pool_max_idle_per_host(MAX_IN_FLIGHT)
+            .pool_max_idle_per_host(limits.overall)
             .user_agent(concat!("moveo-reports/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FetchError::Setup(e.to_string()))?;
         Ok(GraphqlClient {
             http,
             url: url.to_string(),
-            account_id: account_id.to_string(),
             retry,
-            permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            limits,
+            overall: Arc::new(Semaphore::new(limits.overall.max(1))),
+            per_account: Arc::default(),
         })
+    }
+
+    fn account_permits(&self, account: &str) -> Arc<Semaphore> {
+        let mut map = self.per_account.lock().expect("never poisoned: no panics while held");
+        map.entry(account.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_account.max(1))))
+            .clone()
     }
 
     /// Runs a query with the variables it declares (taken from `candidates`)
@@ -165,6 +186,7 @@ impl GraphqlClient {
     pub async fn rows<T: DeserializeOwned>(
         &self,
         query: &Query,
+        credentials: &Credentials,
         candidates: &Map<String, Value>,
     ) -> Result<Vec<T>, FetchError> {
         let variables: Map<String, Value> =
@@ -172,11 +194,24 @@ impl GraphqlClient {
         let body =
             serde_json::json!({ "query": &*query.text, "variables": variables, "operationName": query.operation() });
         let body = serde_json::to_vec(&body).expect("JSON values always serialise");
-        let data = self.post(query, body).await?;
+        let data = self.post(query, credentials, body).await?;
         decode_rows(query, data)
     }
 
-    async fn post(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, FetchError> {
+    async fn post(
+        &self,
+        query: &Query,
+        credentials: &Credentials,
+        body: Vec<u8>,
+    ) -> Result<Map<String, Value>, FetchError> {
+        let invalid =
+            |what: &str| FetchError::Setup(format!("{what} contains characters that cannot go in an HTTP header"));
+        let mut auth = HeaderValue::from_str(&format!("apikey {}", credentials.api_key.expose_secret()))
+            .map_err(|_| invalid("the Moveo API key"))?;
+        // Marked sensitive so it never shows in reqwest's or hyper's debug output.
+        auth.set_sensitive(true);
+        let account = HeaderValue::from_str(&credentials.account_id).map_err(|_| invalid("the Moveo account id"))?;
+        let account_permits = self.account_permits(&credentials.account_id);
         let backoff = ExponentialBuilder::default()
             .with_jitter()
             .with_min_delay(self.retry.min_delay)
@@ -186,7 +221,7 @@ impl GraphqlClient {
         let mut attempts = 0u32;
         let result = (|| {
             attempts += 1;
-            self.attempt(query, body.clone())
+            self.attempt(query, &credentials.account_id, (&auth, &account), &account_permits, body.clone())
         })
         .retry(backoff)
         .when(|e| matches!(e, Attempt::Transient { .. } | Attempt::ServerError { .. }))
@@ -206,10 +241,25 @@ impl GraphqlClient {
         })
     }
 
-    async fn attempt(&self, query: &Query, body: Vec<u8>) -> Result<Map<String, Value>, Attempt> {
-        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
+    async fn attempt(
+        &self,
+        query: &Query,
+        account_id: &str,
+        (auth, account): (&HeaderValue, &HeaderValue),
+        account_permits: &Semaphore,
+        body: Vec<u8>,
+    ) -> Result<Map<String, Value>, Attempt> {
+        // The account's own bound first, so a busy account never holds shared permits while it waits.
+        let _account = account_permits.acquire().await.expect("the semaphore is never closed");
+        let _overall = self.overall.acquire().await.expect("the semaphore is never closed");
         let op = query.operation();
-        let response = match self.http.post(&self.url).body(body).send().await {
+        let request = self
+            .http
+            .post(&self.url)
+            .header(AUTHORIZATION, auth.clone())
+            .header("x-moveo-account-id", account.clone())
+            .body(body);
+        let response = match request.send().await {
             Ok(r) => r,
             // reqwest's error text names the URL, never the headers.
             Err(e) => return Err(Attempt::Transient { detail: describe(&e), retry_after: None, rate_limited: false }),
@@ -229,7 +279,7 @@ impl GraphqlClient {
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 return Err(Attempt::Final(FetchError::Unauthorized {
-                    account: self.account_id.clone(),
+                    account: account_id.to_string(),
                     status: status.as_u16(),
                 }))
             }
@@ -258,7 +308,7 @@ impl GraphqlClient {
             return Err(match kind {
                 ErrorKind::Mismatch => Attempt::Final(FetchError::Rejected { operation: op.into(), message }),
                 ErrorKind::Denied => Attempt::Final(FetchError::Unauthorized {
-                    account: self.account_id.clone(),
+                    account: account_id.to_string(),
                     status: status.as_u16(),
                 }),
                 ErrorKind::Server => Attempt::ServerError { message },

@@ -8,6 +8,7 @@
 //! without them there is no report.
 
 pub mod client;
+pub mod keys;
 pub mod queries;
 pub mod rows;
 pub mod variables;
@@ -16,8 +17,9 @@ use crate::analytics::{
     AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, Field, Gap, HourCell, IntentCount,
     OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Unfiltered, Window,
 };
-use crate::config::MoveoSettings;
-pub use client::{GraphqlClient, RetryPolicy};
+use crate::spec::ReportSpec;
+pub use client::{Credentials, GraphqlClient, Limits, RetryPolicy};
+pub use keys::KeyCache;
 use queries::*;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -34,57 +36,72 @@ const FEEDBACK_LIMIT: u32 = 5_000;
 /// overview, then its documented neighbours (moveo-api.md §3.6).
 const SESSIONS_SOURCES: &[&Spec] = &[&SESSIONS_COUNTS, &SESSIONS_COUNTS_FAST, &GET_SESSIONS_COUNT];
 
+/// Moveo's API for every report of a deployment: one pooled client, the
+/// queries in force and the keys read so far. The account, key and filters
+/// come with each fetch, from the report's spec.
 pub struct MoveoApi {
     client: GraphqlClient,
-    account_id: String,
-    filters: Filters,
     queries: QuerySet,
+    keys: KeyCache,
+}
+
+/// One fetch's account, key and variables.
+struct Call<'a> {
+    credentials: Credentials,
+    spec: &'a ReportSpec,
 }
 
 impl MoveoApi {
     pub fn new(
-        settings: &MoveoSettings,
-        filters: Filters,
+        url: &str,
         queries: QuerySet,
+        keys: KeyCache,
         retry: RetryPolicy,
+        limits: Limits,
     ) -> Result<MoveoApi, FetchError> {
-        Ok(MoveoApi {
-            client: GraphqlClient::new(&settings.url, &settings.account_id, &settings.api_key, retry)?,
-            account_id: settings.account_id.clone(),
-            filters,
-            queries,
-        })
+        Ok(MoveoApi { client: GraphqlClient::new(url, retry, limits)?, queries, keys })
     }
 
     pub fn queries(&self) -> &QuerySet {
         &self.queries
     }
 
-    fn vars(&self, window: &Window, limit: Option<u32>) -> Map<String, Value> {
-        variables::candidates(window, &self.account_id, &self.filters, limit)
+    async fn call<'a>(&self, spec: &'a ReportSpec) -> Result<Call<'a>, FetchError> {
+        let Some(account) = &spec.account else {
+            return Err(FetchError::Setup(format!("report {} names no Moveo account", spec.id)));
+        };
+        let api_key = self.keys.key(&spec.id, &account.key).await?;
+        Ok(Call { credentials: Credentials { account_id: account.id.clone(), api_key }, spec })
+    }
+
+    fn vars(call: &Call, window: &Window, limit: Option<u32>) -> Map<String, Value> {
+        variables::candidates(window, &call.credentials.account_id, &call.spec.filters, limit)
     }
 
     /// Runs every operation once over `window`, for `moveo-reports check`: the
     /// 21 of the overview, then the documented neighbours that stand in for them.
-    pub async fn check(&self, window: Window) -> Vec<CheckLine> {
-        let vars = self.vars(&window, Some(5));
-        let runs = all_specs().filter(|s| s.shape != Shape::Session).map(|s| self.check_one(s, vars.clone()));
+    pub async fn check(&self, spec: &ReportSpec, window: Window) -> Result<Vec<CheckLine>, FetchError> {
+        let call = self.call(spec).await?;
+        let call = &call;
+        let vars = Self::vars(call, &window, Some(5));
+        let runs = all_specs().filter(|s| s.shape != Shape::Session).map(|s| self.check_one(call, s, vars.clone()));
         let mut lines = futures_util::future::join_all(runs).await;
         // Session content needs a session id: the first one the preview returned, if any.
-        let preview: Result<Vec<Value>, _> = self.client.rows(self.queries.get(&SESSIONS_PREVIEW), &vars).await;
+        let preview: Result<Vec<Value>, _> =
+            self.client.rows(self.queries.get(&SESSIONS_PREVIEW), &call.credentials, &vars).await;
         let session = preview.ok().and_then(|rows| {
             rows.first().and_then(|r| r.get("session_id")).and_then(Value::as_str).map(str::to_string)
         });
         let mut content_vars = vars.clone();
         content_vars.insert("sessionId".into(), session.map(Value::from).unwrap_or(Value::Null));
-        lines.insert(1, self.check_one(&SESSION_CONTENT, content_vars).await);
-        lines
+        lines.insert(1, self.check_one(call, &SESSION_CONTENT, content_vars).await);
+        Ok(lines)
     }
 
-    async fn check_one(&self, spec: &'static Spec, vars: Map<String, Value>) -> CheckLine {
+    async fn check_one(&self, call: &Call<'_>, spec: &'static Spec, vars: Map<String, Value>) -> CheckLine {
         let query = self.queries.get(spec).clone();
         let started = Instant::now();
-        let result = self.client.rows::<Value>(&query, &vars).await;
+        let result = self.client.rows::<Value>(&query, &call.credentials, &vars).await;
         CheckLine {
             unfiltered: query.unapplied_filters(&vars),
             query,
@@ -97,13 +114,14 @@ impl MoveoApi {
     /// about the query (transient, a wrong key) fail the fetch.
     async fn part<T: DeserializeOwned>(
         &self,
+        call: &Call<'_>,
         spec: &'static Spec,
         field: Field,
         vars: &Map<String, Value>,
         notes: &Notes,
     ) -> Result<Vec<T>, FetchError> {
         let query = self.queries.get(spec);
-        match self.client.rows(query, vars).await {
+        match self.client.rows(query, &call.credentials, vars).await {
             Ok(rows) => {
                 notes.unfiltered(field, query, vars);
                 Ok(rows)
@@ -120,6 +138,7 @@ impl MoveoApi {
     /// What the comparison period does not show is not fetched for it.
     async fn part_if<T: DeserializeOwned>(
         &self,
+        call: &Call<'_>,
         wanted: bool,
         spec: &'static Spec,
         field: Field,
@@ -127,24 +146,30 @@ impl MoveoApi {
         notes: &Notes,
     ) -> Result<Vec<T>, FetchError> {
         if wanted {
-            self.part(spec, field, vars, notes).await
+            self.part(call, spec, field, vars, notes).await
         } else {
             Ok(Vec::new())
         }
     }
 
     /// The number of sessions from the first source that fits the server's schema.
-    async fn sessions_total(&self, vars: &Map<String, Value>, notes: &Notes) -> Result<u64, FetchError> {
+    async fn sessions_total(
+        &self,
+        call: &Call<'_>,
+        vars: &Map<String, Value>,
+        notes: &Notes,
+    ) -> Result<u64, FetchError> {
         let mut rejected = Vec::new();
         for spec in SESSIONS_SOURCES {
             let query = self.queries.get(spec);
             let answer = if spec.operation == GET_SESSIONS_COUNT.operation {
                 self.client
-                    .rows::<rows::SessionsCount>(query, vars)
+                    .rows::<rows::SessionsCount>(query, &call.credentials, vars)
                     .await
                     .map(|r| r.first().map_or(0, |r| r.total_sessions))
             } else {
-                self.client.rows::<rows::Count>(query, vars).await.map(|r| r.first().map_or(0, |r| r.counts))
+                let rows = self.client.rows::<rows::Count>(query, &call.credentials, vars).await;
+                rows.map(|r| r.first().map_or(0, |r| r.counts))
             };
             match answer {
                 Ok(count) => {
@@ -164,9 +189,14 @@ impl MoveoApi {
     }
 
     /// The number of user messages; `RequestsCounts` is documented and has no neighbour.
-    async fn messages_total(&self, vars: &Map<String, Value>, notes: &Notes) -> Result<u64, FetchError> {
+    async fn messages_total(
+        &self,
+        call: &Call<'_>,
+        vars: &Map<String, Value>,
+        notes: &Notes,
+    ) -> Result<u64, FetchError> {
         let query = self.queries.get(&REQUESTS_COUNTS);
-        match self.client.rows::<rows::Count>(query, vars).await {
+        match self.client.rows::<rows::Count>(query, &call.credentials, vars).await {
             Ok(rows) => {
                 notes.unfiltered(Field::MessagesTotal, query, vars);
                 Ok(rows.first().map_or(0, |r| r.counts))
@@ -237,34 +267,37 @@ fn times(t: rows::Times) -> ResponseTimes {
 }
 
 impl AnalyticsSource for MoveoApi {
-    async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
-        let vars = self.vars(&window, None);
-        let intents_vars = self.vars(&window, Some(INTENT_LIMIT));
-        let feedback_vars = self.vars(&window, Some(FEEDBACK_LIMIT));
+    async fn fetch(&self, spec: &ReportSpec, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
+        let call = self.call(spec).await?;
+        let c = &call;
+        let vars = Self::vars(c, &window, None);
+        let intents_vars = Self::vars(c, &window, Some(INTENT_LIMIT));
+        let feedback_vars = Self::vars(c, &window, Some(FEEDBACK_LIMIT));
         let full = scope == Scope::Full;
         let notes = Notes::default();
         let n = &notes;
 
         let (headline, totals, (series, details)) = tokio::try_join!(
-            async { tokio::try_join!(self.sessions_total(&vars, n), self.messages_total(&vars, n)) },
+            async { tokio::try_join!(self.sessions_total(c, &vars, n), self.messages_total(c, &vars, n)) },
             async {
                 tokio::try_join!(
-                    self.part::<rows::Count>(&USERS_COUNTS, Field::UsersTotal, &vars, n),
-                    self.part::<rows::TopIntent>(&TOP_INTENTS, Field::TopIntents, &intents_vars, n),
-                    self.part::<rows::Times>(&RESPONSE_TIMES, Field::ResponseOverall, &vars, n),
-                    self.part::<rows::IntervalCount>(&AGENT_REPLIES_INTERVAL, Field::AgentReplies, &vars, n),
-                    self.part::<rows::OpenClosed>(&OPEN_CLOSED_INTERVAL, Field::OpenClosed, &vars, n),
-                    self.part::<rows::RatingsInterval>(&RATINGS_INTERVAL, Field::Ratings, &vars, n),
+                    self.part::<rows::Count>(c, &USERS_COUNTS, Field::UsersTotal, &vars, n),
+                    self.part::<rows::TopIntent>(c, &TOP_INTENTS, Field::TopIntents, &intents_vars, n),
+                    self.part::<rows::Times>(c, &RESPONSE_TIMES, Field::ResponseOverall, &vars, n),
+                    self.part::<rows::IntervalCount>(c, &AGENT_REPLIES_INTERVAL, Field::AgentReplies, &vars, n),
+                    self.part::<rows::OpenClosed>(c, &OPEN_CLOSED_INTERVAL, Field::OpenClosed, &vars, n),
+                    self.part::<rows::RatingsInterval>(c, &RATINGS_INTERVAL, Field::Ratings, &vars, n),
                 )
             },
             async {
                 tokio::try_join!(
                     async {
                         tokio::try_join!(
-                            self.part_if::<rows::IntervalCount>(full, &SESSIONS_INTERVAL, Field::Sessions, &vars, n),
-                            self.part_if::<rows::IntervalCount>(full, &USERS_INTERVAL, Field::Users, &vars, n),
-                            self.part_if::<rows::IntervalCount>(full, &REQUESTS_INTERVAL, Field::Messages, &vars, n),
+                            self.part_if::<rows::IntervalCount>(c, full, &SESSIONS_INTERVAL, Field::Sessions, &vars, n),
+                            self.part_if::<rows::IntervalCount>(c, full, &USERS_INTERVAL, Field::Users, &vars, n),
+                            self.part_if::<rows::IntervalCount>(c, full, &REQUESTS_INTERVAL, Field::Messages, &vars, n),
                             self.part_if::<rows::TimesInterval>(
+                                c,
                                 full,
                                 &RESPONSE_TIMES_INTERVAL,
                                 Field::ResponseTimes,
@@ -275,9 +308,17 @@ impl AnalyticsSource for MoveoApi {
                     },
                     async {
                         tokio::try_join!(
-                            self.part_if::<rows::HourCount>(full, &MESSAGES_PER_HOUR, Field::Hourly, &vars, n),
-                            self.part_if::<rows::AgentPerformance>(full, &AGENTS_PERFORMANCE, Field::Agents, &vars, n),
+                            self.part_if::<rows::HourCount>(c, full, &MESSAGES_PER_HOUR, Field::Hourly, &vars, n),
+                            self.part_if::<rows::AgentPerformance>(
+                                c,
+                                full,
+                                &AGENTS_PERFORMANCE,
+                                Field::Agents,
+                                &vars,
+                                n
+                            ),
                             self.part_if::<rows::RatingFeedback>(
+                                c,
                                 full,
                                 &RATINGS_FEEDBACKS,
                                 Field::Feedback,

@@ -9,6 +9,7 @@ pub mod kpi;
 
 use crate::analytics::{Bucket, Dataset, Feedback, Interval};
 use crate::period::Period;
+use crate::spec::ReportSpec;
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 pub use coverage::Coverage;
 use kpi::{format_minutes, group_thousands, Better, Kpi, Unit};
@@ -140,20 +141,23 @@ impl Report {
         period: &Period,
         current: &Dataset,
         previous: &Dataset,
-        account: &str,
+        spec: &ReportSpec,
         source: &str,
         now: DateTime<Utc>,
     ) -> Report {
         let interval = Interval::for_days(period.day_count());
         let meta = Meta {
-            title: format!("{} · {}", period.kind.title(), period.label()),
+            title: match &spec.title {
+                Some(title) => format!("{title} · {} · {}", period.kind.title(), period.label()),
+                None => format!("{} · {}", period.kind.title(), period.label()),
+            },
             kind: period.kind.as_str(),
             period_label: period.label(),
             previous_label: period.previous().label(),
             first_day: period.first_day.to_string(),
             last_day: period.last_day.to_string(),
             timezone: period.tz.name().to_string(),
-            account: account.to_string(),
+            account: spec.account.as_ref().map_or_else(|| "demo".to_string(), |a| a.id.clone()),
             source: source.to_string(),
             generated_at: now.with_timezone(&period.tz).format("%-d %b %Y, %H:%M %Z").to_string(),
             interval: interval.as_pg(),
@@ -547,9 +551,10 @@ mod tests {
     async fn demo_report(period: &Period) -> Report {
         let demo = DemoData::default();
         let window = |p: &Period| Window { start: p.start, end: p.end, interval: Interval::for_days(p.day_count()) };
-        let cur = demo.fetch(window(period), Scope::Full).await.unwrap();
-        let prev = demo.fetch(window(&period.previous()), Scope::Totals).await.unwrap();
-        Report::build(period, &cur, &prev, "acct", "demo", at("2026-11-25T08:00:00Z"))
+        let spec = ReportSpec::demo("acct");
+        let cur = demo.fetch(&spec, window(period), Scope::Full).await.unwrap();
+        let prev = demo.fetch(&spec, window(&period.previous()), Scope::Totals).await.unwrap();
+        Report::build(period, &cur, &prev, &spec, "demo", at("2026-11-25T08:00:00Z"))
     }
 
     #[tokio::test]
@@ -618,7 +623,7 @@ mod tests {
             sessions: vec![Bucket { start: "2026-11-17T00:00:00".parse().unwrap(), count: 9 }],
             ..Dataset::default()
         };
-        let report = Report::build(&period, &data, &Dataset::default(), "a", "test", Utc::now());
+        let report = Report::build(&period, &data, &Dataset::default(), &ReportSpec::demo("a"), "test", Utc::now());
         let sessions: Vec<u64> = report.rows.iter().map(|r| r.sessions).collect();
         assert_eq!(sessions, [0, 9, 0, 0, 0, 0, 0]);
         assert_eq!(report.kpis.iter().find(|k| k.key == "avg_rating").unwrap().display, "—");

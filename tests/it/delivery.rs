@@ -158,9 +158,12 @@ async fn the_same_request_twice_at_the_same_time_sends_one_email() {
     let sdk = moto.sdk().await;
     let dir = tempfile::tempdir().unwrap();
     let a = app::build(&config, Some(&sdk), dir.path()).await.unwrap();
-    let b = app::build(&config, Some(&sdk), dir.path()).await.unwrap();
+    let b = app::build(&config, Some(&sdk), dir.path()).await.unwrap().app;
+    let spec = a.specs[0].clone();
+    let a = a.app;
     assert!(matches!((&a.store, &a.mailer), (Store::S3(_), Outbox::Ses(_))));
     let request = ReportRequest {
+        spec,
         period: PeriodRequest::Monthly,
         tz: chrono_tz::UTC,
         now: Utc::now(),
@@ -240,16 +243,11 @@ async fn a_claim_whose_answer_was_lost_is_still_ours() {
         mailer: moveo_reports::deliver::EmlOutbox::new(dir.path().join("outbox")),
         renderer: moveo_reports::render::Renderer::new().unwrap(),
         sender: moveo_reports::pipeline::Sender { from: SENDER.into(), reply_to: None },
-        account: "acct".into(),
     };
+    let spec = std::sync::Arc::new(moveo_reports::spec::ReportSpec::demo("acct"));
     let request = ReportRequest {
-        period: PeriodRequest::Weekly,
-        tz: chrono_tz::UTC,
-        now: Utc::now(),
-        recipients: Recipients { to: vec!["team@acme.example".into()], ..Default::default() },
-        dry_run: false,
-        resend: false,
         request_id: "r-1".into(),
+        ..weekly_request(spec, chrono_tz::UTC, Utc::now(), "team@acme.example")
     };
     let outcome = pipeline.run(&request).await.unwrap();
     assert!(matches!(outcome.delivery, Delivery::Sent { .. }), "{:?}", outcome.delivery);

@@ -5,12 +5,9 @@
 //! customer's account might.
 
 use crate::helpers::*;
-use moveo_reports::deliver::{DeliveryRecord, DirStore, EmlOutbox, Manifest};
-use moveo_reports::moveo::queries::QuerySet;
-use moveo_reports::moveo::{Filters, MoveoApi, RetryPolicy};
-use moveo_reports::pipeline::{Completeness, Pipeline, ReportRequest, Sender};
-use moveo_reports::render::email::Recipients;
-use moveo_reports::render::Renderer;
+use moveo_reports::deliver::{DeliveryRecord, Manifest};
+use moveo_reports::moveo::RetryPolicy;
+use moveo_reports::pipeline::Completeness;
 use serde_json::json;
 use std::path::Path;
 use std::process::Output;
@@ -213,26 +210,10 @@ async fn a_503_on_the_same_query_fails_the_run_as_retryable_with_nothing_sent() 
     // instead, the run fails as retryable, and no report without its intents goes out.
     let server = StandIn::start();
     server.scenario(json!({"schema": "drifted", "mode": "unavailable", "operations": ["TopIntentsV2"]})).await;
-    let api =
-        MoveoApi::new(&server.settings(STANDIN_KEY), Filters::default(), QuerySet::default(), quick_retries()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let pipeline = Pipeline {
-        source: api,
-        store: DirStore::new(dir.path()),
-        mailer: EmlOutbox::new(dir.path().join("outbox")),
-        renderer: Renderer::new().unwrap(),
-        sender: Sender { from: "reports@example.com".into(), reply_to: None },
-        account: STANDIN_ACCOUNT.into(),
-    };
-    let request = ReportRequest {
-        period: moveo_reports::period::PeriodRequest::Weekly,
-        tz: chrono_tz::Europe::Berlin,
-        now: chrono::Utc::now(),
-        recipients: Recipients { to: vec!["team@example.com".into()], ..Default::default() },
-        dry_run: false,
-        resend: false,
-        request_id: "t".into(),
-    };
+    let pipeline = local_pipeline(server.api(quick_retries()), dir.path());
+    let request =
+        weekly_request(server.spec(STANDIN_KEY), chrono_tz::Europe::Berlin, chrono::Utc::now(), "team@example.com");
     let err = pipeline.run(&request).await.unwrap_err();
     assert!(err.is_retryable(), "{err}");
     assert_eq!(err.error_type(), "MoveoUnavailable");

@@ -3,8 +3,10 @@
 #![allow(dead_code)]
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
+use moveo_reports::spec::{Account, KeySource, ReportSpec};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_moveo-reports");
 
@@ -150,10 +152,17 @@ pub const STANDIN_ACCOUNT: &str = "00000000-0000-4000-8000-000000000001";
 
 impl StandIn {
     pub fn start() -> StandIn {
+        StandIn::start_with_accounts(&[])
+    }
+
+    /// With more accounts beside the default one, each `(id, key)`.
+    pub fn start_with_accounts(accounts: &[(&str, &str)]) -> StandIn {
         use std::io::BufRead;
         use std::process::Stdio;
+        let accounts: Vec<String> = accounts.iter().map(|(id, key)| format!("{id}:{key}")).collect();
         let mut child = Command::new(python())
             .arg(repo().join("tests/standin/moveo_server.py"))
+            .env("STANDIN_ACCOUNTS", accounts.join(","))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -188,12 +197,27 @@ impl StandIn {
         serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
     }
 
-    pub fn settings(&self, key: &str) -> moveo_reports::config::MoveoSettings {
-        moveo_reports::config::MoveoSettings {
-            api_key: secrecy::SecretString::from(key.to_string()),
-            account_id: STANDIN_ACCOUNT.into(),
-            url: self.url(),
-        }
+    /// A report on the stand-in's account, with `key` as its API key.
+    pub fn spec(&self, key: &str) -> Arc<ReportSpec> {
+        Arc::new(ReportSpec {
+            account: Some(Account {
+                id: STANDIN_ACCOUNT.into(),
+                key: KeySource::Inline(secrecy::SecretString::from(key.to_string())),
+            }),
+            ..ReportSpec::demo(STANDIN_ACCOUNT)
+        })
+    }
+
+    /// The Moveo client pointed at the stand-in, with `retry`.
+    pub fn api(&self, retry: moveo_reports::moveo::RetryPolicy) -> moveo_reports::moveo::MoveoApi {
+        moveo_reports::moveo::MoveoApi::new(
+            &self.url(),
+            moveo_reports::moveo::queries::QuerySet::default(),
+            moveo_reports::moveo::KeyCache::new(None),
+            retry,
+            moveo_reports::moveo::Limits::default(),
+        )
+        .unwrap()
     }
 }
 
@@ -395,5 +419,38 @@ impl FaultyProxy {
 
     pub fn heal(&self) {
         self.failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The pipeline on `source`, archiving in `dir` and writing `.eml` files to `dir/outbox`.
+pub fn local_pipeline<S: moveo_reports::analytics::AnalyticsSource>(
+    source: S,
+    dir: &Path,
+) -> moveo_reports::pipeline::Pipeline<S, moveo_reports::deliver::DirStore, moveo_reports::deliver::EmlOutbox> {
+    moveo_reports::pipeline::Pipeline {
+        source,
+        store: moveo_reports::deliver::DirStore::new(dir),
+        mailer: moveo_reports::deliver::EmlOutbox::new(dir.join("outbox")),
+        renderer: moveo_reports::render::Renderer::new().unwrap(),
+        sender: moveo_reports::pipeline::Sender { from: "reports@example.com".into(), reply_to: None },
+    }
+}
+
+/// A weekly request for `spec` to `to`, relative to `now`.
+pub fn weekly_request(
+    spec: Arc<ReportSpec>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    to: &str,
+) -> moveo_reports::pipeline::ReportRequest {
+    moveo_reports::pipeline::ReportRequest {
+        spec,
+        period: moveo_reports::period::PeriodRequest::Weekly,
+        tz,
+        now,
+        recipients: moveo_reports::render::email::Recipients { to: vec![to.into()], ..Default::default() },
+        dry_run: false,
+        resend: false,
+        request_id: "test".into(),
     }
 }

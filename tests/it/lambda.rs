@@ -20,7 +20,7 @@ fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
-struct LambdaEmulator {
+pub struct LambdaEmulator {
     watch: Child,
     function: Child,
     port: u16,
@@ -62,8 +62,13 @@ fn function(port: u16, moto: &Moto) -> Command {
         .env("REPORT_TIMEZONE", "Europe/Berlin")
         .envs(moto.env())
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(Stdio::null());
+    // TEST_FUNCTION_LOGS=1 shows the function's own logs when a test needs a look.
+    if std::env::var_os("TEST_FUNCTION_LOGS").is_some() {
+        function.env("RUST_LOG", "info");
+    } else {
+        function.stderr(Stdio::null());
+    }
     function
 }
 
@@ -74,7 +79,7 @@ impl LambdaEmulator {
     }
 
     /// The same, with the function's environment changed by `configure`.
-    fn start_with(moto: &Moto, configure: impl FnOnce(&mut Command)) -> LambdaEmulator {
+    pub fn start_with(moto: &Moto, configure: impl FnOnce(&mut Command)) -> LambdaEmulator {
         let (watch, port) = runtime_api();
         let mut function = function(port, moto);
         configure(&mut function);
@@ -83,13 +88,30 @@ impl LambdaEmulator {
     }
 
     /// Invokes with a fixture; `Ok(response)` or `Err(what the caller sees)`.
-    fn invoke(&self, event: &str) -> Result<Value, String> {
-        let out = Command::new(cargo_lambda())
+    pub fn invoke(&self, event: &str) -> Result<Value, String> {
+        self.invoke_path(&fixture(event))
+    }
+
+    /// Invokes with the event in `path`. A function that died never answers, so
+    /// the wait is bounded and a hang becomes a failure that says so.
+    pub fn invoke_path(&self, path: &std::path::Path) -> Result<Value, String> {
+        let mut child = Command::new(cargo_lambda())
             .args(["lambda", "invoke", "-A", "127.0.0.1", "-P", &self.port.to_string(), "--data-file"])
-            .arg(fixture(event))
+            .arg(path)
             .env("CARGO_LAMBDA_COLOR", "never")
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("cargo lambda invoke got no answer in 90 s: did the function die? (TEST_FUNCTION_LOGS=1 shows its logs)");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
         if out.status.success() {
             Ok(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out))))
         } else {
@@ -255,12 +277,11 @@ async fn a_deployment_without_a_bucket_or_a_key_fails_its_cold_start_naming_the_
 fn the_fixtures_are_the_templates_schedule_inputs() {
     let template = std::fs::read_to_string(repo().join("infra/template.yaml")).unwrap();
     for (kind, scheduled) in [("weekly", "2026-11-23T06:00:00Z"), ("monthly", "2026-11-01T06:00:00Z")] {
-        let needle = format!(r#"Fn::Sub: '{{"period":"{kind}""#);
+        let needle = format!(r#"Input: '{{"period":"{kind}""#);
         let line =
             template.lines().find(|l| l.trim_start().starts_with(&needle)).unwrap_or_else(|| panic!("no {kind} Input"));
-        let input = line.trim().trim_start_matches("Fn::Sub:").trim().trim_matches('\'');
-        let expected =
-            input.replace("${ReportTimezone}", "Europe/Berlin").replace("<aws.scheduler.scheduled-time>", scheduled);
+        let input = line.trim().trim_start_matches("Input:").trim().trim_matches('\'');
+        let expected = input.replace("<aws.scheduler.scheduled-time>", scheduled);
         let fixture: Value =
             serde_json::from_str(&std::fs::read_to_string(fixture(&format!("{kind}_event.json"))).unwrap()).unwrap();
         assert_eq!(fixture, serde_json::from_str::<Value>(&expected).unwrap(), "{kind}");

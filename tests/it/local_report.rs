@@ -5,12 +5,10 @@ use chrono::Utc;
 use moveo_reports::analytics::{
     AnalyticsSource, Dataset, DemoData, Feedback, FetchError, IntentCount, Interval, Scope, Window,
 };
-use moveo_reports::deliver::{DirStore, EmlOutbox, Manifest};
+use moveo_reports::deliver::Manifest;
 use moveo_reports::period::{Period, PeriodRequest};
-use moveo_reports::pipeline::{Pipeline, ReportRequest, Sender};
-use moveo_reports::render::email::Recipients;
-use moveo_reports::render::Renderer;
 use moveo_reports::report::Report;
+use moveo_reports::spec::ReportSpec;
 use std::path::Path;
 
 fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
@@ -18,9 +16,10 @@ fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
     let window = |p: &Period| Window { start: p.start, end: p.end, interval: Interval::for_days(p.day_count()) };
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let demo = DemoData::default();
-    let cur = rt.block_on(demo.fetch(window(&period), Scope::Full)).unwrap();
-    let prev = rt.block_on(demo.fetch(window(&period.previous()), Scope::Totals)).unwrap();
-    Report::build(&period, &cur, &prev, "demo", "demo", Utc::now())
+    let spec = ReportSpec::demo("demo");
+    let cur = rt.block_on(demo.fetch(&spec, window(&period), Scope::Full)).unwrap();
+    let prev = rt.block_on(demo.fetch(&spec, window(&period.previous()), Scope::Totals)).unwrap();
+    Report::build(&period, &cur, &prev, &spec, "demo", Utc::now())
 }
 
 fn only_eml(out: &Path) -> Vec<u8> {
@@ -145,8 +144,8 @@ struct HostileSource;
 const SCRIPT: &str = "<script>alert(1)</script>";
 
 impl AnalyticsSource for HostileSource {
-    async fn fetch(&self, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
-        let mut data = DemoData::default().fetch(window, scope).await?;
+    async fn fetch(&self, spec: &ReportSpec, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
+        let mut data = DemoData::default().fetch(spec, window, scope).await?;
         data.top_intents.insert(0, IntentCount { intent: SCRIPT.into(), count: 1_000_000 });
         data.top_intents.insert(1, IntentCount { intent: "x".repeat(300), count: 999_999 });
         data.feedback.insert(
@@ -168,23 +167,9 @@ impl AnalyticsSource for HostileSource {
 #[tokio::test]
 async fn hostile_strings_are_shown_as_text_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let pipeline = Pipeline {
-        source: HostileSource,
-        store: DirStore::new(dir.path()),
-        mailer: EmlOutbox::new(dir.path().join("outbox")),
-        renderer: Renderer::new().unwrap(),
-        sender: Sender { from: "reports@example.com".into(), reply_to: None },
-        account: "acct".into(),
-    };
-    let request = ReportRequest {
-        period: PeriodRequest::Weekly,
-        tz: chrono_tz::UTC,
-        now: Utc::now(),
-        recipients: Recipients { to: vec!["a@example.com".into()], ..Default::default() },
-        dry_run: false,
-        resend: false,
-        request_id: "t".into(),
-    };
+    let pipeline = local_pipeline(HostileSource, dir.path());
+    let request =
+        weekly_request(std::sync::Arc::new(ReportSpec::demo("acct")), chrono_tz::UTC, Utc::now(), "a@example.com");
     let outcome = pipeline.run(&request).await.unwrap();
     let read = |name: &str| std::fs::read(dir.path().join(&outcome.prefix).join(name)).unwrap();
     for page in ["email.html", "report.html"] {

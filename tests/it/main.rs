@@ -2,6 +2,7 @@
 //! the real parts it needs (the CLI binary, the Moveo stand-in, moto) itself.
 
 mod delivery;
+mod fanout;
 mod first_contact;
 mod helpers;
 mod infra;

@@ -6,11 +6,9 @@ use chrono::{DateTime, Utc};
 use moveo_reports::analytics::{AnalyticsSource, FetchError, Interval, Scope, Window};
 use moveo_reports::deliver::{DirStore, EmlOutbox};
 use moveo_reports::moveo::queries::QuerySet;
-use moveo_reports::moveo::{Filters, MoveoApi, RetryPolicy};
+use moveo_reports::moveo::{KeyCache, Limits, MoveoApi, RetryPolicy};
 use moveo_reports::period::{Period, PeriodRequest};
-use moveo_reports::pipeline::{Pipeline, ReportRequest, RunError, Sender};
-use moveo_reports::render::email::Recipients;
-use moveo_reports::render::Renderer;
+use moveo_reports::pipeline::{Pipeline, ReportRequest, RunError};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -26,7 +24,7 @@ fn quick_retries() -> RetryPolicy {
 }
 
 fn api(server: &StandIn) -> MoveoApi {
-    MoveoApi::new(&server.settings(STANDIN_KEY), Filters::default(), QuerySet::default(), quick_retries()).unwrap()
+    server.api(quick_retries())
 }
 
 fn now() -> DateTime<Utc> {
@@ -41,27 +39,12 @@ fn window(p: &Period) -> Window {
     Window { start: p.start, end: p.end, interval: Interval::Day }
 }
 
-fn request() -> ReportRequest {
-    ReportRequest {
-        period: PeriodRequest::Weekly,
-        tz: chrono_tz::Europe::Berlin,
-        now: now(),
-        recipients: Recipients { to: vec!["team@example.com".into()], ..Default::default() },
-        dry_run: false,
-        resend: false,
-        request_id: "test".into(),
-    }
+fn request(server: &StandIn) -> ReportRequest {
+    weekly_request(server.spec(STANDIN_KEY), chrono_tz::Europe::Berlin, now(), "team@example.com")
 }
 
 fn pipeline(api: MoveoApi, dir: &std::path::Path) -> Pipeline<MoveoApi, DirStore, EmlOutbox> {
-    Pipeline {
-        source: api,
-        store: DirStore::new(dir),
-        mailer: EmlOutbox::new(dir.join("outbox")),
-        renderer: Renderer::new().unwrap(),
-        sender: Sender { from: "reports@example.com".into(), reply_to: None },
-        account: STANDIN_ACCOUNT.into(),
-    }
+    local_pipeline(api, dir)
 }
 
 #[tokio::test]
@@ -69,7 +52,7 @@ async fn every_query_validates_against_a_schema_of_exactly_the_documented_argume
     // The stand-in's documented roots take exactly the arguments moveo-api.md §3/§4 show,
     // so a query declaring one more would fail validation here, as on Hasura.
     let server = StandIn::start();
-    let lines = api(&server).check(window(&week())).await;
+    let lines = api(&server).check(&server.spec(STANDIN_KEY), window(&week())).await.unwrap();
     assert_eq!(lines.len(), 24, "the 21 of the overview and 3 documented neighbours");
     for line in &lines {
         let err = line.result.as_ref().err().map(ToString::to_string);
@@ -97,7 +80,7 @@ fn as_u64(v: &Value) -> u64 {
 async fn the_weekly_report_matches_what_the_server_returned_number_for_number() {
     let server = StandIn::start();
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
+    let outcome = pipeline(api(&server), dir.path()).run(&request(&server)).await.unwrap();
     let log = server.log().await;
     assert_eq!(log.len(), 23, "15 queries for the week, 8 for the one before");
     assert!(log.iter().all(|e| e["status"] == 200));
@@ -171,7 +154,7 @@ async fn a_rate_limit_is_waited_out_as_the_server_asks() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "rate_limited", "retry_after": 1, "fail_times": 2})).await;
     let started = Instant::now();
-    let data = api(&server).fetch(window(&week()), Scope::Totals).await.unwrap();
+    let data = api(&server).fetch(&server.spec(STANDIN_KEY), window(&week()), Scope::Totals).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
     assert!(data.sessions_total > 0);
     let statuses: Vec<u64> = server.log().await.iter().map(|e| e["status"].as_u64().unwrap()).collect();
@@ -183,7 +166,7 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "unavailable"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let err = pipeline(api(&server), dir.path()).run(&request()).await.unwrap_err();
+    let err = pipeline(api(&server), dir.path()).run(&request(&server)).await.unwrap_err();
     assert!(err.is_retryable(), "{err}");
     assert_eq!(err.error_type(), "MoveoUnavailable");
     assert!(err.to_string().contains("unavailable after 3 attempts"), "{err}");
@@ -191,7 +174,7 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
 
     // A passing outage: the same request succeeds once the server is back.
     server.scenario(json!({"mode": "unavailable", "fail_times": 3})).await;
-    let data = api(&server).fetch(window(&week()), Scope::Totals).await;
+    let data = api(&server).fetch(&server.spec(STANDIN_KEY), window(&week()), Scope::Totals).await;
     assert!(data.is_ok(), "{:?}", data.err());
 }
 
@@ -199,7 +182,7 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
 async fn a_database_error_on_a_valid_query_is_retried_then_fails_the_run_as_retryable() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "errors"})).await;
-    let err = api(&server).fetch(window(&week()), Scope::Totals).await.unwrap_err();
+    let err = api(&server).fetch(&server.spec(STANDIN_KEY), window(&week()), Scope::Totals).await.unwrap_err();
     assert!(matches!(err, FetchError::Server { attempts: 3, .. }), "{err:?}");
     assert!(err.is_retryable(), "a blip must never produce a degraded report");
     let text = err.to_string();
@@ -211,10 +194,16 @@ async fn an_unreachable_endpoint_is_a_retryable_error() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let mut settings = StandIn::start().settings(STANDIN_KEY);
-    settings.url = format!("http://127.0.0.1:{port}/v1/graphql");
-    let api = MoveoApi::new(&settings, Filters::default(), QuerySet::default(), quick_retries()).unwrap();
-    let err = api.fetch(window(&week()), Scope::Totals).await.unwrap_err();
+    let server = StandIn::start();
+    let api = MoveoApi::new(
+        &format!("http://127.0.0.1:{port}/v1/graphql"),
+        QuerySet::default(),
+        KeyCache::new(None),
+        quick_retries(),
+        Limits::default(),
+    )
+    .unwrap();
+    let err = api.fetch(&server.spec(STANDIN_KEY), window(&week()), Scope::Totals).await.unwrap_err();
     assert!(matches!(err, FetchError::Unavailable { .. }) && err.is_retryable(), "{err}");
     assert!(err.to_string().contains("could not connect"), "{err}");
 }
@@ -224,7 +213,7 @@ async fn empty_results_make_a_report_of_zeros() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "empty"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
+    let outcome = pipeline(api(&server), dir.path()).run(&request(&server)).await.unwrap();
     let text = pdf_text(&std::fs::read(dir.path().join(&outcome.prefix).join("report.pdf")).unwrap());
     assert!(text.contains("No intents were recognised in this period."), "{text}");
 }
@@ -234,7 +223,7 @@ async fn hostile_strings_from_the_server_reach_the_reader_as_text() {
     let server = StandIn::start();
     server.scenario(json!({"mode": "hostile"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let outcome = pipeline(api(&server), dir.path()).run(&request()).await.unwrap();
+    let outcome = pipeline(api(&server), dir.path()).run(&request(&server)).await.unwrap();
     let html = std::fs::read_to_string(dir.path().join(&outcome.prefix).join("email.html")).unwrap();
     assert!(!html.contains("<script>"), "markup from the server must be escaped");
     assert!(html.contains("&lt;script&gt;"));
@@ -246,11 +235,14 @@ async fn the_report_fetches_its_23_queries_concurrently() {
     let server = StandIn::start();
     server.scenario(json!({"latency_ms": 200})).await;
     let api = api(&server);
+    let spec = server.spec(STANDIN_KEY);
     let period = week();
     let started = Instant::now();
-    let (current, previous) =
-        tokio::try_join!(api.fetch(window(&period), Scope::Full), api.fetch(window(&period.previous()), Scope::Totals))
-            .unwrap();
+    let (current, previous) = tokio::try_join!(
+        api.fetch(&spec, window(&period), Scope::Full),
+        api.fetch(&spec, window(&period.previous()), Scope::Totals)
+    )
+    .unwrap();
     let elapsed = started.elapsed();
     assert!(current.sessions_total > 0 && previous.sessions_total > 0);
     assert_eq!(server.log().await.len(), 23);
@@ -262,9 +254,8 @@ async fn the_report_fetches_its_23_queries_concurrently() {
 async fn a_run_error_from_moveo_maps_to_a_lambda_error_type() {
     let server = StandIn::start();
     let dir = tempfile::tempdir().unwrap();
-    let wrong =
-        MoveoApi::new(&server.settings("wrong"), Filters::default(), QuerySet::default(), quick_retries()).unwrap();
-    let err: RunError = pipeline(wrong, dir.path()).run(&request()).await.unwrap_err();
+    let wrong = ReportRequest { spec: server.spec("wrong"), ..request(&server) };
+    let err: RunError = pipeline(api(&server), dir.path()).run(&wrong).await.unwrap_err();
     assert_eq!(err.error_type(), "MoveoUnauthorized");
     assert!(!err.is_retryable());
 }

@@ -93,9 +93,12 @@ Control API (JSON, no auth)
     header check; JSON, parse, validation and variable checks; then errors / empty / hostile / ok.
 * ``POST /_control/reset`` → scenario back to defaults, log cleared; answers ``{"ok": true}``.
 * ``GET /_control/log`` → JSON array, oldest first, one entry per /v1/graphql request:
-  ``{"operationName": str|null, "variables": object|null, "status": int, "response": <the JSON body sent>,
-  "query": str|null}``.
+  ``{"operationName": str|null, "account": str|null, "variables": object|null, "status": int,
+  "response": <the JSON body sent>, "query": str|null}``.
+* ``GET /_control/stats`` → ``{"peak_in_flight": {account: n}, "requests": n}``: the most GraphQL requests
+  of one account the server held at once since the last reset.
 * ``GET /healthz`` → ``OK`` (text/plain).
+* More accounts: env STANDIN_ACCOUNTS="id:key,id:key"; each key works for its own account only.
 """
 
 from __future__ import annotations
@@ -118,6 +121,11 @@ from graphql.utilities import get_operation_ast
 
 API_KEY = os.environ.get("STANDIN_API_KEY", "test-key-123")
 ACCOUNT_ID = os.environ.get("STANDIN_ACCOUNT_ID", "00000000-0000-4000-8000-000000000001")
+# More accounts, "id:key,id:key", for deployments with several (each key works for its account only).
+ACCOUNTS = {ACCOUNT_ID: API_KEY}
+for _pair in filter(None, os.environ.get("STANDIN_ACCOUNTS", "").split(",")):
+    _id, _, _key = _pair.partition(":")
+    ACCOUNTS[_id.strip()] = _key.strip()
 VERBOSE = os.environ.get("STANDIN_VERBOSE") == "1"
 MAX_BUCKETS = 10_000
 
@@ -1085,7 +1093,7 @@ MODES = {"ok", "unauthorized", "rate_limited", "unavailable", "errors", "empty",
 DEFAULT_SCENARIO = {"mode": "ok", "latency_ms": 0, "retry_after": 1, "fail_times": -1, "bucket_align": "start",
                     "schema": "assumed", "operations": None}
 LOCK = threading.Lock()
-STATE = {"scenario": dict(DEFAULT_SCENARIO, remaining=-1), "log": []}
+STATE = {"scenario": dict(DEFAULT_SCENARIO, remaining=-1), "log": [], "in_flight": {}, "peak_in_flight": {}}
 
 
 def err(message: str, code: str) -> dict:
@@ -1208,6 +1216,10 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/_control/scenario":
             with LOCK:
                 self._send(200, {"ok": True, "scenario": dict(STATE["scenario"])})
+        elif path == "/_control/stats":
+            with LOCK:
+                self._send(200, {"peak_in_flight": dict(STATE["peak_in_flight"]),
+                                 "requests": len(STATE["log"])})
         elif path == "/v1/graphql":
             self._send(405, err("use POST for /v1/graphql", "method-not-allowed"))
         else:
@@ -1224,6 +1236,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["scenario"] = dict(DEFAULT_SCENARIO, remaining=-1)
                 STATE["log"].clear()
+                STATE["peak_in_flight"].clear()
             self._send(200, {"ok": True})
         else:
             self._send(404, {"error": f"no route {path}"})
@@ -1258,6 +1271,19 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {"ok": True, "scenario": dict(sc)})
 
     def _graphql(self, raw: bytes):
+        account = self.headers.get("X-Moveo-Account-Id") or "(none)"
+        with LOCK:
+            flight = STATE["in_flight"]
+            flight[account] = flight.get(account, 0) + 1
+            peak = STATE["peak_in_flight"]
+            peak[account] = max(peak.get(account, 0), flight[account])
+        try:
+            self._graphql_counted(raw)
+        finally:
+            with LOCK:
+                STATE["in_flight"][account] -= 1
+
+    def _graphql_counted(self, raw: bytes):
         try:
             body = json.loads(raw) if raw else None
             bad_json = None if raw else "empty request body"
@@ -1268,8 +1294,8 @@ class Handler(BaseHTTPRequestHandler):
         if sc["latency_ms"]:
             time.sleep(sc["latency_ms"] / 1000)
         headers = {}
-        auth_ok = (self.headers.get("Authorization") == f"apikey {API_KEY}"
-                   and self.headers.get("X-Moveo-Account-Id") == ACCOUNT_ID)
+        account = self.headers.get("X-Moveo-Account-Id")
+        auth_ok = account in ACCOUNTS and self.headers.get("Authorization") == f"apikey {ACCOUNTS[account]}"
         if mode == "unauthorized" or not auth_ok:
             status, resp = 401, err("invalid api key", "access-denied")
         elif mode == "rate_limited":
@@ -1285,7 +1311,7 @@ class Handler(BaseHTTPRequestHandler):
                 op_name, resp = run_graphql(body, mode, sc)
             except Exception as e:  # a bug in the stand-in: say so rather than hang the test
                 status, resp = 500, err(f"stand-in internal error: {type(e).__name__}: {e}", "unexpected")
-        entry = {"operationName": op_name,
+        entry = {"operationName": op_name, "account": self.headers.get("X-Moveo-Account-Id"),
                  "variables": body.get("variables") if isinstance(body, dict) else None,
                  "status": status, "response": resp,
                  "query": body.get("query") if isinstance(body, dict) else None}

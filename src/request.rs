@@ -1,0 +1,157 @@
+//! Where a request meets the report specs: the one place that applies the
+//! CLI's flags or an event's fields (which reports, which period, zone,
+//! recipients) on top of each spec.
+
+use crate::period::PeriodRequest;
+use crate::pipeline::ReportRequest;
+use crate::render::email::Recipients;
+use crate::spec::{Cadence, ReportSpec};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use std::sync::Arc;
+
+/// Which reports a run is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// The one report of the deployment; an error when there are several.
+    Only,
+    /// This report.
+    One(String),
+    /// Every report that has the cadence asked for (every report, for a custom range).
+    All,
+}
+
+/// Which period, before it is pinned to a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodChoice {
+    Cadence(Cadence),
+    Range { from: NaiveDate, to: NaiveDate },
+}
+
+impl PeriodChoice {
+    fn request(self) -> PeriodRequest {
+        match self {
+            PeriodChoice::Cadence(Cadence::Weekly) => PeriodRequest::Weekly,
+            PeriodChoice::Cadence(Cadence::Monthly) => PeriodRequest::Monthly,
+            PeriodChoice::Range { from, to } => PeriodRequest::Range { from, to },
+        }
+    }
+}
+
+/// What the CLI flags or an event ask for.
+#[derive(Debug, Clone)]
+pub struct Overrides {
+    pub selection: Selection,
+    pub period: PeriodChoice,
+    /// Replaces each report's own zone.
+    pub tz: Option<Tz>,
+    /// Replaces each report's `to` list; its cc and bcc stay.
+    pub to: Option<Vec<String>>,
+    pub dry_run: bool,
+    pub resend: bool,
+    /// The instant periods are relative to: now, or the schedule's time.
+    pub now: DateTime<Utc>,
+    pub request_id: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SelectionError {
+    #[error("there is no report '{0}'; this deployment has: {1}")]
+    Unknown(String, String),
+    #[error("this deployment has {0} reports ({1}): name one with --report ID (\"report\" in an event), or use --all")]
+    Ambiguous(usize, String),
+}
+
+fn ids(specs: &[Arc<ReportSpec>]) -> String {
+    specs.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// One request per selected report, each with the overrides applied.
+pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportRequest>, SelectionError> {
+    let chosen: Vec<&Arc<ReportSpec>> = match &o.selection {
+        Selection::One(id) => {
+            vec![specs.iter().find(|s| &s.id == id).ok_or_else(|| SelectionError::Unknown(id.clone(), ids(specs)))?]
+        }
+        Selection::Only if specs.len() == 1 => vec![&specs[0]],
+        Selection::Only => return Err(SelectionError::Ambiguous(specs.len(), ids(specs))),
+        Selection::All => specs
+            .iter()
+            .filter(|s| match o.period {
+                PeriodChoice::Cadence(c) => s.has_cadence(c),
+                PeriodChoice::Range { .. } => true,
+            })
+            .collect(),
+    };
+    Ok(chosen
+        .into_iter()
+        .map(|spec| ReportRequest {
+            spec: spec.clone(),
+            period: o.period.request(),
+            tz: o.tz.unwrap_or(spec.timezone),
+            now: o.now,
+            recipients: match &o.to {
+                Some(to) => Recipients { to: to.clone(), ..spec.audience.clone() },
+                None => spec.audience.clone(),
+            },
+            dry_run: o.dry_run,
+            resend: o.resend,
+            request_id: o.request_id.clone(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(id: &str, cadences: &[Cadence]) -> Arc<ReportSpec> {
+        Arc::new(ReportSpec {
+            id: id.into(),
+            title: None,
+            account: None,
+            filters: Default::default(),
+            cadences: cadences.to_vec(),
+            timezone: chrono_tz::Europe::Berlin,
+            audience: Recipients { to: vec!["a@x.com".into()], cc: vec![], bcc: vec!["b@x.com".into()] },
+            locale: "en".into(),
+        })
+    }
+
+    fn overrides(selection: Selection, period: PeriodChoice) -> Overrides {
+        Overrides {
+            selection,
+            period,
+            tz: None,
+            to: None,
+            dry_run: false,
+            resend: false,
+            now: Utc::now(),
+            request_id: "r".into(),
+        }
+    }
+
+    #[test]
+    fn all_takes_the_reports_of_that_cadence_and_one_names_a_report() {
+        let specs = [spec("a", &[Cadence::Weekly]), spec("b", &[Cadence::Monthly]), spec("c", &[Cadence::Weekly])];
+        let weekly = resolve(&specs, &overrides(Selection::All, PeriodChoice::Cadence(Cadence::Weekly))).unwrap();
+        assert_eq!(weekly.iter().map(|r| r.spec.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        let one = resolve(&specs, &overrides(Selection::One("b".into()), PeriodChoice::Cadence(Cadence::Weekly)));
+        assert_eq!(one.unwrap()[0].tz, chrono_tz::Europe::Berlin, "a named report runs even off its cadence");
+        let unknown = resolve(&specs, &overrides(Selection::One("z".into()), PeriodChoice::Cadence(Cadence::Weekly)));
+        assert_eq!(unknown.unwrap_err().to_string(), "there is no report 'z'; this deployment has: a, b, c");
+        let only = resolve(&specs, &overrides(Selection::Only, PeriodChoice::Cadence(Cadence::Weekly)));
+        assert!(matches!(only, Err(SelectionError::Ambiguous(3, _))));
+    }
+
+    #[test]
+    fn recipients_replace_to_and_keep_cc_and_bcc() {
+        let specs = [spec("a", &[Cadence::Weekly])];
+        let mut o = overrides(Selection::Only, PeriodChoice::Cadence(Cadence::Weekly));
+        o.to = Some(vec!["me@x.com".into()]);
+        o.tz = Some(chrono_tz::UTC);
+        let r = &resolve(&specs, &o).unwrap()[0];
+        assert_eq!(r.recipients.to, ["me@x.com"]);
+        assert_eq!(r.recipients.bcc, ["b@x.com"]);
+        assert_eq!(r.tz, chrono_tz::UTC);
+    }
+}

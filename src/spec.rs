@@ -1,0 +1,481 @@
+//! What a report is: which Moveo account and filters it covers, how often it
+//! is made, in which zone, and who gets it.
+//!
+//! A deployment runs any number of them, read from one `reports.toml` and
+//! checked once, at load: every problem is listed, each naming the report id
+//! and the field. Without a file, today's environment variables define one
+//! report (`ReportSpec::from_env`), so nothing changes for a single report.
+
+use crate::config::{check_address, Config, ConfigError};
+use crate::moveo::Filters;
+use crate::period::parse_zone;
+use crate::render::email::Recipients;
+use chrono_tz::Tz;
+use secrecy::SecretString;
+use std::collections::HashSet;
+
+/// How often a report is made; also the `--period` flag and an event's `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    /// The last full Monday–Sunday week.
+    Weekly,
+    /// The previous calendar month.
+    Monthly,
+}
+
+impl Cadence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "weekly",
+            Cadence::Monthly => "monthly",
+        }
+    }
+}
+
+/// Where a report's Moveo API key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// An SSM SecureString parameter, read once per process and cached.
+    Parameter(String),
+    /// An environment variable of this process (local use).
+    Env(String),
+    /// Given directly (the environment-defined report's `MOVEO_API_KEY`).
+    Inline(SecretString),
+}
+
+impl KeySource {
+    /// Where to look, for an error message; never the key itself.
+    pub fn describe(&self) -> String {
+        match self {
+            KeySource::Parameter(name) => format!("SSM parameter {name}"),
+            KeySource::Env(name) => format!("environment variable {name}"),
+            KeySource::Inline(_) => "MOVEO_API_KEY".to_string(),
+        }
+    }
+}
+
+/// The Moveo account a report reads, and where its key is.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub key: KeySource,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportSpec {
+    /// Stable, used in storage keys and on the command line: `brand-a-cx`.
+    pub id: String,
+    /// Shown above the period in every output; `None` for the plain "Weekly report".
+    pub title: Option<String>,
+    /// `None` on the embedded default: built-in demo data.
+    pub account: Option<Account>,
+    pub filters: Filters,
+    pub cadences: Vec<Cadence>,
+    pub timezone: Tz,
+    pub audience: Recipients,
+    /// Placeholder for a later issue: only "en" is rendered today.
+    pub locale: String,
+}
+
+impl ReportSpec {
+    /// The one report today's environment variables describe. Its id is the
+    /// account (or `demo`), so its storage keys are the ones earlier versions wrote.
+    pub fn from_env(config: &Config) -> ReportSpec {
+        ReportSpec {
+            id: config.account().to_string(),
+            title: None,
+            account: config
+                .moveo
+                .as_ref()
+                .map(|m| Account { id: m.account_id.clone(), key: KeySource::Inline(m.api_key.clone()) }),
+            filters: config.filters.clone(),
+            cadences: vec![Cadence::Weekly, Cadence::Monthly],
+            timezone: config.timezone,
+            audience: config.recipients.clone(),
+            locale: "en".into(),
+        }
+    }
+
+    /// A report on built-in demo data with no audience yet (tests, examples).
+    pub fn demo(id: &str) -> ReportSpec {
+        ReportSpec {
+            id: id.into(),
+            title: None,
+            account: None,
+            filters: Filters::default(),
+            cadences: vec![Cadence::Weekly, Cadence::Monthly],
+            timezone: chrono_tz::UTC,
+            audience: Recipients::default(),
+            locale: "en".into(),
+        }
+    }
+
+    pub fn has_cadence(&self, cadence: Cadence) -> bool {
+        self.cadences.contains(&cadence)
+    }
+}
+
+/// One problem in a reports file, naming the report and the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    /// The report's id, or its position when it has none.
+    pub report: String,
+    pub field: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "report {}, field `{}`: {}", self.report, self.field, self.problem)
+    }
+}
+
+/// Every problem of a reports file, one per line.
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name} has {} problem{}:\n  {}", .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+pub struct SpecErrors {
+    pub source_name: String,
+    pub problems: Vec<SpecError>,
+}
+
+const REPORT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "account_id",
+    "api_key_parameter",
+    "api_key_env",
+    "cadences",
+    "timezone",
+    "filters",
+    "audience",
+    "locale",
+    "brand",
+];
+const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
+const AUDIENCE_KEYS: &[&str] = &["to", "cc", "bcc"];
+
+/// Reads and checks a reports file. `source_name` names it in errors.
+pub fn parse(text: &str, source_name: &str) -> Result<Vec<ReportSpec>, SpecErrors> {
+    let fail = |problems| SpecErrors { source_name: source_name.to_string(), problems };
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        fail(vec![SpecError { report: "(file)".into(), field: "(syntax)".into(), problem: e.message().to_string() }])
+    })?;
+    let mut problems = Vec::new();
+    for key in table.keys().filter(|k| k.as_str() != "report") {
+        problems.push(SpecError {
+            report: "(file)".into(),
+            field: key.clone(),
+            problem: "unknown key; the file holds [[report]] tables only".into(),
+        });
+    }
+    let reports = match table.get("report") {
+        Some(toml::Value::Array(reports)) => reports.clone(),
+        Some(_) => {
+            problems.push(SpecError {
+                report: "(file)".into(),
+                field: "report".into(),
+                problem: "must be an array of tables: [[report]]".into(),
+            });
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    if reports.is_empty() && problems.is_empty() {
+        problems.push(SpecError {
+            report: "(file)".into(),
+            field: "report".into(),
+            problem: "no [[report]] defined".into(),
+        });
+    }
+    let mut specs = Vec::new();
+    let mut ids = HashSet::new();
+    for (i, value) in reports.iter().enumerate() {
+        let mut checker = Checker { report: format!("#{}", i + 1), problems: &mut problems };
+        let Some(report) = value.as_table() else {
+            checker.problem("report", "must be a table");
+            continue;
+        };
+        if let Some(spec) = checker.report(report) {
+            if !ids.insert(spec.id.clone()) {
+                checker.problem("id", &format!("'{}' is used by another report; ids must be unique", spec.id));
+            } else {
+                specs.push(spec);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(specs)
+    } else {
+        Err(fail(problems))
+    }
+}
+
+/// Collects the problems of one report table.
+struct Checker<'a> {
+    report: String,
+    problems: &'a mut Vec<SpecError>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, field: &str, problem: &str) {
+        self.problems.push(SpecError { report: self.report.clone(), field: field.into(), problem: problem.into() });
+    }
+
+    fn unknown_keys(&mut self, table: &toml::Table, known: &[&str], prefix: &str) {
+        for key in table.keys().filter(|k| !known.contains(&k.as_str())) {
+            let expected = known.join(", ");
+            self.problem(&format!("{prefix}{key}"), &format!("unknown key; expected one of {expected}"));
+        }
+    }
+
+    fn string(&mut self, table: &toml::Table, field: &str, shown: &str) -> Option<String> {
+        match table.get(field) {
+            None => None,
+            Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(_) => {
+                self.problem(shown, "must be a non-empty string");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, table: &toml::Table, field: &str, shown: &str) -> Vec<String> {
+        match table.get(field) {
+            None => Vec::new(),
+            Some(toml::Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                        Some(s) => out.push(s.to_string()),
+                        None => self.problem(shown, "must be a list of non-empty strings"),
+                    }
+                }
+                out
+            }
+            Some(_) => {
+                self.problem(shown, "must be a list of strings, e.g. [\"a\", \"b\"]");
+                Vec::new()
+            }
+        }
+    }
+
+    fn table<'t>(&mut self, table: &'t toml::Table, field: &str) -> Option<&'t toml::Table> {
+        match table.get(field) {
+            None => None,
+            Some(toml::Value::Table(t)) => Some(t),
+            Some(_) => {
+                self.problem(field, "must be a table");
+                None
+            }
+        }
+    }
+
+    fn report(&mut self, t: &toml::Table) -> Option<ReportSpec> {
+        let id = self.string(t, "id", "id");
+        match &id {
+            Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
+                self.report = format!("'{id}'");
+            }
+            Some(id) => self
+                .problem("id", &format!("'{id}' may use only letters, digits, - and _ (it is part of storage keys)")),
+            None => self.problem("id", "is required"),
+        }
+        let before = self.problems.len();
+        self.unknown_keys(t, REPORT_KEYS, "");
+        let title = self.string(t, "title", "title");
+        let account_id = self.string(t, "account_id", "account_id");
+        if account_id.is_none() {
+            self.problem("account_id", "is required: the Moveo account this report reads");
+        }
+        let key = match (
+            self.string(t, "api_key_parameter", "api_key_parameter"),
+            self.string(t, "api_key_env", "api_key_env"),
+        ) {
+            (Some(p), None) if p.starts_with('/') => Some(KeySource::Parameter(p)),
+            (Some(p), None) => {
+                self.problem("api_key_parameter", &format!("'{p}' must be a full SSM parameter name starting with /"));
+                None
+            }
+            (None, Some(e)) => Some(KeySource::Env(e)),
+            (Some(_), Some(_)) => {
+                self.problem("api_key_parameter", "give either api_key_parameter or api_key_env, not both");
+                None
+            }
+            (None, None) => {
+                self.problem("api_key_parameter", "is required (or api_key_env): where this account's API key is");
+                None
+            }
+        };
+        let mut cadences = Vec::new();
+        match t.get("cadences") {
+            None => self.problem("cadences", "is required: [\"weekly\"], [\"monthly\"] or both"),
+            Some(_) => {
+                for c in self.strings(t, "cadences", "cadences") {
+                    match c.as_str() {
+                        "weekly" => cadences.push(Cadence::Weekly),
+                        "monthly" => cadences.push(Cadence::Monthly),
+                        other => self.problem("cadences", &format!("'{other}' is not \"weekly\" or \"monthly\"")),
+                    }
+                }
+                if cadences.is_empty() && t.get("cadences").and_then(|v| v.as_array()).is_some_and(|a| a.is_empty()) {
+                    self.problem("cadences", "is empty: the report would never be made");
+                }
+            }
+        }
+        let timezone = match self.string(t, "timezone", "timezone") {
+            Some(zone) => match parse_zone(&zone) {
+                Ok(tz) => Some(tz),
+                Err(_) => {
+                    self.problem("timezone", &format!("'{zone}' is not an IANA time zone such as Europe/Berlin"));
+                    None
+                }
+            },
+            None => Some(chrono_tz::UTC),
+        };
+        let mut filters = Filters::default();
+        if let Some(f) = self.table(t, "filters") {
+            self.unknown_keys(f, FILTER_KEYS, "filters.");
+            filters.desk_ids = self.strings(f, "desks", "filters.desks");
+            filters.brain_ids = self.strings(f, "ai_agents", "filters.ai_agents");
+            filters.channels = self.strings(f, "channels", "filters.channels");
+            filters.tags = self.strings(f, "tags", "filters.tags");
+            match f.get("include_test_sessions") {
+                None => {}
+                Some(toml::Value::Boolean(b)) => filters.include_test_sessions = *b,
+                Some(_) => self.problem("filters.include_test_sessions", "must be true or false"),
+            }
+        }
+        let mut audience = Recipients::default();
+        match self.table(t, "audience") {
+            None => {
+                if t.get("audience").is_none() {
+                    self.problem("audience", "is required: [report.audience] with to = [\"…\"]");
+                }
+            }
+            Some(a) => {
+                self.unknown_keys(a, AUDIENCE_KEYS, "audience.");
+                let mut given = 0;
+                for (field, list) in [("to", &mut audience.to), ("cc", &mut audience.cc), ("bcc", &mut audience.bcc)] {
+                    let shown = format!("audience.{field}");
+                    for address in self.strings(a, field, &shown) {
+                        given += 1;
+                        match check_address("", address) {
+                            Ok(a) => list.push(a),
+                            Err(ConfigError::BadAddress { value, .. }) => {
+                                self.problem(&shown, &format!("'{value}' is not an email address (name@domain)"))
+                            }
+                            Err(e) => self.problem(&shown, &e.to_string()),
+                        }
+                    }
+                }
+                if given == 0 {
+                    self.problem("audience", "is empty: give at least one address in to, cc or bcc");
+                }
+            }
+        }
+        // Branding is a placeholder for a later issue: a table, accepted and not used yet.
+        let _ = self.table(t, "brand");
+        let locale = self.string(t, "locale", "locale").unwrap_or_else(|| "en".into());
+        if locale != "en" {
+            self.problem("locale", &format!("'{locale}' is not available yet; only \"en\""));
+        }
+        if self.problems.len() > before || id.is_none() {
+            return None;
+        }
+        Some(ReportSpec {
+            id: id?,
+            title,
+            account: Some(Account { id: account_id?, key: key? }),
+            filters,
+            cadences,
+            timezone: timezone?,
+            audience,
+            locale,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[report]]
+id = "brand-a-cx"
+title = "Brand A · customer service"
+account_id = "00000000-0000-4000-8000-000000000001"
+api_key_parameter = "/moveo-reports/brand-a"
+cadences = ["weekly", "monthly"]
+timezone = "Europe/Berlin"
+filters = { desks = ["d2be0283-9b53-4d7b-b77d-2650f3a1a99c"], channels = ["web", "whatsapp"] }
+audience = { to = ["cx-lead@brand-a.example"], bcc = ["archive@agency.example"] }
+
+[[report]]
+id = "bot-team"
+account_id = "00000000-0000-4000-8000-000000000002"
+api_key_env = "BOT_TEAM_MOVEO_KEY"
+cadences = ["monthly"]
+audience = { to = ["bots@agency.example"] }
+"#;
+
+    #[test]
+    fn a_good_file_gives_every_report() {
+        let specs = parse(GOOD, "reports.toml").unwrap();
+        assert_eq!(specs.len(), 2);
+        assert_eq!(specs[0].timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(specs[0].filters.channels, ["web", "whatsapp"]);
+        assert_eq!(specs[0].audience.bcc, ["archive@agency.example"]);
+        assert!(matches!(&specs[1].account.as_ref().unwrap().key, KeySource::Env(v) if v == "BOT_TEAM_MOVEO_KEY"));
+        assert_eq!(specs[1].timezone, chrono_tz::UTC);
+        assert_eq!(specs[1].cadences, [Cadence::Monthly]);
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        parse(text, "reports.toml").unwrap_err().problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn each_class_of_mistake_names_the_report_and_the_field_and_all_are_listed() {
+        let bad = GOOD
+            .replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berln\"\ncolour = \"blue\"")
+            .replace("bots@agency.example", "bots-at-agency")
+            .replace("id = \"bot-team\"", "id = \"brand-a-cx\"");
+        let found = problems(&bad);
+        assert!(
+            found.contains(
+                &"report 'brand-a-cx', field `timezone`: 'Europe/Berln' is not an IANA time zone such as Europe/Berlin"
+                    .to_string()
+            ),
+            "{found:#?}"
+        );
+        assert!(found.iter().any(|p| p.starts_with("report 'brand-a-cx', field `colour`: unknown key")), "{found:#?}");
+        assert!(
+            found.iter().any(|p| p
+                == "report 'brand-a-cx', field `audience.to`: 'bots-at-agency' is not an email address (name@domain)"),
+            "{found:#?}"
+        );
+        assert_eq!(found.len(), 3, "{found:#?}");
+
+        let duplicate = GOOD.replace("id = \"bot-team\"", "id = \"brand-a-cx\"");
+        assert_eq!(
+            problems(&duplicate),
+            ["report 'brand-a-cx', field `id`: 'brand-a-cx' is used by another report; ids must be unique"]
+        );
+
+        let empty = GOOD.replace("audience = { to = [\"bots@agency.example\"] }", "audience = { to = [] }");
+        assert_eq!(
+            problems(&empty),
+            ["report 'bot-team', field `audience`: is empty: give at least one address in to, cc or bcc"]
+        );
+
+        let no_id = GOOD.replace("id = \"bot-team\"\n", "");
+        assert!(problems(&no_id).contains(&"report #2, field `id`: is required".to_string()));
+
+        let bad_cadence = GOOD.replace("cadences = [\"monthly\"]", "cadences = [\"daily\"]");
+        assert!(problems(&bad_cadence)[0].contains("field `cadences`: 'daily' is not \"weekly\" or \"monthly\""));
+
+        let syntax = problems("[[report]\nid = ");
+        assert!(syntax[0].starts_with("report (file), field `(syntax)`"), "{syntax:?}");
+    }
+}
