@@ -229,3 +229,30 @@ fn reports_validate_lists_every_problem_and_reports_list_shows_each_report() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn a_report_whose_key_is_missing_fails_alone_naming_the_report_and_the_parameter() {
+    let moto = Moto::start();
+    let server = StandIn::start_with_accounts(&[(SECOND_ACCOUNT, SECOND_KEY)]);
+    put_key(&moto, "/moveo-reports/one", STANDIN_KEY).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reports.toml");
+    std::fs::write(&file, reports_toml()).unwrap();
+    let out = run(cli()
+        .args(["report", "--all", "--period", "weekly", "--config"])
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .env("MOVEO_API_URL", server.url())
+        .envs(moto.env()));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "report bot-team: its Moveo API key (SSM parameter /moveo-reports/two) cannot be read: no such parameter"
+        ),
+        "{err}"
+    );
+    // The two reports on the first account went out.
+    assert_eq!(stdout(&out).matches("written to").count(), 2, "{}", stdout(&out));
+}
