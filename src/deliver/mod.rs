@@ -7,6 +7,7 @@
 
 pub mod dir;
 pub mod eml;
+pub mod protocol;
 pub mod s3;
 pub mod ses;
 
@@ -148,10 +149,32 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Where a delivery claim stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimStatus {
+    /// Claimed; the send has not been confirmed (yet, or ever, if the process died).
+    Sending,
+    /// Sent, with the transport's message id.
+    Sent,
+    /// The send may or may not have gone out (a timeout, a lost answer, an unreadable record).
+    Unknown,
+}
+
+impl std::fmt::Display for ClaimStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ClaimStatus::Sending => "sending",
+            ClaimStatus::Sent => "sent",
+            ClaimStatus::Unknown => "unknown",
+        })
+    }
+}
+
 /// What a delivery record says. Written at claim time as `sending`, then as `sent`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DeliveryRecord {
-    pub status: String,
+    pub status: ClaimStatus,
     pub recipients: Vec<String>,
     pub claimed_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -177,7 +200,7 @@ pub enum Delivery {
     },
     AlreadyDelivered {
         /// `sent`, or `sending`/`unknown` for a claim whose send was never confirmed.
-        state: String,
+        state: ClaimStatus,
         claimed_at: DateTime<Utc>,
         at: Option<DateTime<Utc>>,
         message_id: Option<String>,
@@ -198,7 +221,7 @@ impl std::fmt::Display for Delivery {
                     write!(f, "sent{again} (message id {message_id})")
                 }
             }
-            Delivery::AlreadyDelivered { state, at: Some(at), message_id, record, .. } if state == "sent" => write!(
+            Delivery::AlreadyDelivered { state: ClaimStatus::Sent, at: Some(at), message_id, record, .. } => write!(
                 f,
                 "already delivered on {} (message id {}); nothing sent. To send it again: --resend, or \"resend\": true in the event. Record: {record}",
                 at.format("%Y-%m-%d %H:%M UTC"),
@@ -215,16 +238,6 @@ impl std::fmt::Display for Delivery {
             Delivery::NoRecipients => write!(f, "no recipients configured: nothing sent (set REPORT_RECIPIENTS or --recipients)"),
         }
     }
-}
-
-/// The record key for a report and a set of recipients: the same people get a
-/// report once, a different list is a different delivery.
-pub fn delivery_key(prefix: &str, recipients: &Recipients) -> String {
-    let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
-    all.sort();
-    all.dedup();
-    let digest = sha256_hex(all.join(",").as_bytes());
-    format!("{prefix}/deliveries/{}.json", &digest[..16])
 }
 
 /// An AWS SDK error in one readable line: `NoSuchBucket (HTTP 404): The specified

@@ -1,0 +1,303 @@
+//! The delivery protocol, on top of the two narrow capabilities: check →
+//! archive → claim → send → record, so each (report, period, recipients) is
+//! mailed at most once whatever retries, redeliveries or concurrent runs do.
+//!
+//! It knows nothing of rendering: it gets finished artefacts and a finished
+//! message, so it can be tested with `DirStore` and any `Mailer`.
+
+use super::{
+    sha256_hex, Artifact, ClaimStatus, Delivery, DeliveryRecord, MailError, Mailer, Manifest, ManifestEntry,
+    OutgoingEmail, ReportStore, StoreError,
+};
+use crate::period::Period;
+use crate::pipeline::Completeness;
+use crate::render::email::Recipients;
+use crate::report::coverage::GapNote;
+use chrono::{DateTime, Utc};
+
+/// Where one report's period lives in the store, and its delivery records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    /// `reports/{report id}/{kind}/{start}_{end}`.
+    pub fn new(report_id: &str, period: &Period) -> Keys {
+        Keys { prefix: format!("reports/{report_id}/{}/{}", period.kind.as_str(), period.slug()) }
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// An archived file: `report.pdf`, `charts/activity.png`.
+    pub fn file(&self, name: &str) -> String {
+        format!("{}/{name}", self.prefix)
+    }
+
+    pub fn manifest(&self) -> String {
+        self.file("manifest.json")
+    }
+
+    /// The record of a delivery to these recipients: the same people get a report
+    /// once, a different list is a different delivery.
+    pub fn record(&self, recipients: &Recipients) -> String {
+        let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
+        all.sort();
+        all.dedup();
+        let digest = sha256_hex(all.join(",").as_bytes());
+        self.file(&format!("deliveries/{}.json", &digest[..16]))
+    }
+
+    /// A deliberate resend keeps the original record and leaves one of its own beside it.
+    pub fn resend_record(&self, recipients: &Recipients, at: DateTime<Utc>) -> String {
+        self.record(recipients).replace(".json", &format!("-resend-{}.json", at.format("%Y%m%dT%H%M%S%.3fZ")))
+    }
+}
+
+/// What a manifest says besides its files.
+pub struct ManifestHead {
+    pub report: String,
+    pub account: String,
+    pub source: String,
+    pub request_id: String,
+    pub left_out: Vec<GapNote>,
+}
+
+/// Who is claiming a delivery, and what it is.
+pub struct Claim<'a> {
+    pub recipients: &'a Recipients,
+    pub request_id: &'a str,
+    pub resend: bool,
+    pub left_out: &'a [GapNote],
+}
+
+/// A send that failed, with what happens on the next try.
+#[derive(Debug, thiserror::Error)]
+#[error("{source}. The report is archived at {archived}; {next}")]
+pub struct SendError {
+    pub source: MailError,
+    pub archived: String,
+    /// What happens on the next try, which depends on whether the claim was released.
+    pub next: String,
+    /// The claim was released and the mail certainly not sent: trying again is safe.
+    pub released: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+/// The protocol over one store and one mailer.
+pub struct Protocol<'a, R, M> {
+    pub store: &'a R,
+    pub mailer: &'a M,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec_pretty(value).expect("records and manifests always serialise")
+}
+
+impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
+    /// The record at `key`, if a claim was ever made there.
+    pub async fn already_delivered(&self, key: &str) -> Result<Option<DeliveryRecord>, StoreError> {
+        let Some(bytes) = self.store.get(key).await? else {
+            return Ok(None);
+        };
+        // An unreadable record still proves a claim was made; never send on doubt.
+        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| DeliveryRecord {
+            status: ClaimStatus::Unknown,
+            recipients: vec![],
+            claimed_at: Utc::now(),
+            sent_at: None,
+            message_id: None,
+            request_id: String::new(),
+            resend: false,
+            outcome: None,
+            left_out: Vec::new(),
+        })))
+    }
+
+    /// What a found record means for the caller.
+    pub fn delivered(&self, key: &str, record: DeliveryRecord) -> Delivery {
+        Delivery::AlreadyDelivered {
+            state: record.status,
+            claimed_at: record.claimed_at,
+            at: record.sent_at,
+            message_id: record.message_id,
+            record: self.store.locate(key),
+        }
+    }
+
+    /// Every artefact, then `manifest.json` (sizes, sha256, period, outcome). No
+    /// mail goes out unless this succeeded. Returns the keys written.
+    pub async fn archive(
+        &self,
+        keys: &Keys,
+        period: &Period,
+        head: ManifestHead,
+        artifacts: Vec<Artifact>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut entries = Vec::with_capacity(artifacts.len());
+        for artifact in &artifacts {
+            let key = keys.file(&artifact.name);
+            self.store.put(&key, artifact.content_type, &artifact.bytes).await?;
+            entries.push(ManifestEntry {
+                key,
+                content_type: artifact.content_type.to_string(),
+                size: artifact.bytes.len(),
+                sha256: sha256_hex(&artifact.bytes),
+            });
+        }
+        let manifest = Manifest {
+            report: head.report,
+            account: head.account,
+            kind: period.kind.as_str().to_string(),
+            first_day: period.first_day.to_string(),
+            last_day: period.last_day.to_string(),
+            timezone: period.tz.name().to_string(),
+            source: head.source,
+            generator: concat!("moveo-reports ", env!("CARGO_PKG_VERSION")).to_string(),
+            request_id: head.request_id,
+            generated_at: Utc::now(),
+            outcome: Completeness::of(&head.left_out),
+            left_out: head.left_out,
+            artifacts: entries,
+        };
+        let manifest_key = keys.manifest();
+        self.store.put(&manifest_key, "application/json", &json(&manifest)).await?;
+        let mut written: Vec<String> = manifest.artifacts.into_iter().map(|e| e.key).collect();
+        written.push(manifest_key);
+        Ok(written)
+    }
+
+    /// Claim → send → record. A failed send releases the claim so a retry can send;
+    /// a process that dies after sending leaves the claim, so the report is never
+    /// sent twice (see the README on this trade-off).
+    pub async fn send_once(
+        &self,
+        keys: &Keys,
+        claim: Claim<'_>,
+        email: &OutgoingEmail<'_>,
+    ) -> Result<Delivery, DeliverError> {
+        let claimed_at = Utc::now();
+        let mut record = DeliveryRecord {
+            status: ClaimStatus::Sending,
+            recipients: claim.recipients.all().cloned().collect(),
+            claimed_at,
+            sent_at: None,
+            message_id: None,
+            request_id: claim.request_id.to_string(),
+            resend: claim.resend,
+            outcome: Some(Completeness::of(claim.left_out)),
+            left_out: claim.left_out.to_vec(),
+        };
+        let key =
+            if claim.resend { keys.resend_record(claim.recipients, claimed_at) } else { keys.record(claim.recipients) };
+        if !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+            let holder = self.already_delivered(&key).await?.unwrap_or_else(|| record.clone());
+            // The claim can be our own: the write succeeded, its answer was lost, and
+            // the SDK's retry found the object. Then we hold it and go on.
+            let ours = holder.request_id == record.request_id && holder.claimed_at == record.claimed_at;
+            if !ours {
+                return Ok(self.delivered(&key, holder));
+            }
+        }
+        let message_id = match self.mailer.send(email).await {
+            Ok(id) => id,
+            Err(source) => return Err(self.after_failed_send(source, &key, record, keys).await.into()),
+        };
+        record.status = ClaimStatus::Sent;
+        record.sent_at = Some(Utc::now());
+        record.message_id = Some(message_id.clone());
+        // The mail is out; failing to record it must not make the run look failed and retried.
+        if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
+            tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
+        }
+        Ok(Delivery::Sent { message_id, resend: claim.resend, via: self.mailer.name() })
+    }
+
+    /// A refused send releases the claim so a retry can send; an uncertain one keeps
+    /// it (marked `unknown`), because a retry could send the report twice.
+    async fn after_failed_send(
+        &self,
+        source: MailError,
+        key: &str,
+        mut record: DeliveryRecord,
+        keys: &Keys,
+    ) -> SendError {
+        let archived = self.store.locate(keys.prefix());
+        let record_at = self.store.locate(key);
+        if !source.certainly_not_sent() {
+            record.status = ClaimStatus::Unknown;
+            if let Err(e) = self.store.put(key, "application/json", &json(&record)).await {
+                tracing::warn!(error = %e, key, "could not mark the delivery claim as unknown; it still blocks a resend");
+            }
+            let next = format!(
+                "the claim {record_at} is kept, so no retry sends a duplicate. If the mail did not arrive, send it \
+                 with --resend (or \"resend\": true in the event)"
+            );
+            return SendError { source, archived, next, released: false };
+        }
+        match self.store.delete(key).await {
+            Ok(()) => {
+                let next = match source {
+                    MailError::Unavailable(_) => "the next try sends it".to_string(),
+                    _ => "once that is fixed, the next run sends it".to_string(),
+                };
+                SendError { source, archived, next, released: true }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, key, "could not release the delivery claim after a failed send");
+                let next = format!(
+                    "the delivery claim {record_at} could not be removed ({e}), so a retry will report it as claimed; \
+                     remove that record or use --resend"
+                );
+                SendError { source, archived, next, released: false }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deliver::{DirStore, EmlOutbox};
+    use crate::period::PeriodRequest;
+
+    fn keys() -> Keys {
+        let now = "2026-11-25T08:00:00Z".parse().unwrap();
+        Keys::new("brand-a", &Period::resolve(PeriodRequest::Weekly, chrono_tz::UTC, now).unwrap())
+    }
+
+    #[test]
+    fn keys_name_the_report_and_period_and_hash_the_recipients_in_any_order() {
+        let k = keys();
+        assert_eq!(k.prefix(), "reports/brand-a/weekly/2026-11-16_2026-11-22");
+        let a = Recipients { to: vec!["A@x.com".into(), "b@x.com".into()], ..Default::default() };
+        let b = Recipients { to: vec!["b@x.com".into()], bcc: vec!["a@x.com".into()], ..Default::default() };
+        assert_eq!(k.record(&a), k.record(&b));
+        assert!(k.record(&a).starts_with("reports/brand-a/weekly/2026-11-16_2026-11-22/deliveries/"));
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_sent_once_and_its_record_says_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mailer) = (DirStore::new(dir.path()), EmlOutbox::new(dir.path().join("outbox")));
+        let protocol = Protocol { store: &store, mailer: &mailer };
+        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
+        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
+        let claim = || Claim { recipients: &to, request_id: "r1", resend: false, left_out: &[] };
+        assert!(matches!(protocol.send_once(&keys(), claim(), &email).await.unwrap(), Delivery::Sent { .. }));
+        let second = protocol.send_once(&keys(), claim(), &email).await.unwrap();
+        assert!(matches!(second, Delivery::AlreadyDelivered { state: ClaimStatus::Sent, .. }), "{second:?}");
+        let record = protocol.already_delivered(&keys().record(&to)).await.unwrap().unwrap();
+        assert_eq!(record.status, ClaimStatus::Sent);
+        assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
+    }
+}
