@@ -56,7 +56,8 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         dry_run: false,
         // Every run really sends, so the mail phase is measured each time.
         resend: true,
-        request_id: format!("bench-{i}"),
+        // Unique per process, so each run's resend record is new and the mail is really sent.
+        request_id: format!("bench-{}-{i}", std::process::id()),
     };
     // One warm-up run: connection pools, lazy font parsing, page cache.
     if let Err(e) = app.run(&request(0)).await {

@@ -84,7 +84,7 @@ pub struct ReportArgs {
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Comma-separated recipients; replaces each report's `to` (REPORT_RECIPIENTS).
+    /// Comma-separated recipients; replaces each report's whole audience (to, cc, bcc).
     #[arg(long, value_name = "a@x,b@y", value_parser = recipients)]
     pub recipients: Option<Recipients>,
 

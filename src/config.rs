@@ -150,6 +150,8 @@ impl Config {
         }
         let moveo = match (get("MOVEO_API_KEY"), get("MOVEO_ACCOUNT_ID")) {
             _ if demo_requested(vars) => None,
+            // A reports file names each report's account and key; the single-report pair is not used.
+            _ if get("REPORTS_CONFIG").is_some() => None,
             (Some(key), Some(account_id)) => {
                 Some(MoveoSettings { api_key: SecretString::from(key), account_id, url: url.clone() })
             }
@@ -217,7 +219,7 @@ fn limits(get: &dyn Fn(&str) -> Option<String>) -> Result<crate::moveo::Limits, 
 }
 
 /// `MOVEO_DEMO=true`: demo data asked for explicitly (a smoke-test deployment).
-fn demo_requested(vars: &HashMap<String, String>) -> bool {
+pub(crate) fn demo_requested(vars: &HashMap<String, String>) -> bool {
     vars.get("MOVEO_DEMO").is_some_and(|v| matches!(v.trim(), "true" | "1" | "yes"))
 }
 

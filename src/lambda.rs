@@ -23,8 +23,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// Reports a worker makes at once from one batch; each runs ~23 queries.
-const WORKER_CONCURRENCY: usize = 4;
+/// Reports a worker makes at once: a whole batch (the template's BatchSize), so a
+/// batch takes about as long as its slowest report, well inside the timeout.
+const WORKER_CONCURRENCY: usize = 5;
 
 /// What Scheduler's `Input`, a person's direct invocation or a queued job sends.
 #[derive(Debug, Deserialize)]
@@ -106,7 +107,10 @@ pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result
     Ok(Overrides {
         selection: match event.report {
             Some(id) => Selection::One(id),
-            None => Selection::All,
+            // A schedule makes every report of its cadence; a person invoking directly names
+            // one (unless the deployment has only one), so a test never mails every audience.
+            None if event.scheduled_time.is_some() => Selection::All,
+            None => Selection::Only,
         },
         period,
         tz,
@@ -250,7 +254,10 @@ async fn with_api_key(
     let Some(name) = vars.get("MOVEO_API_KEY_PARAMETER").filter(|n| !n.is_empty()).cloned() else {
         return Ok(vars);
     };
-    if vars.get("MOVEO_DEMO").is_some_and(|v| v.trim() == "true") {
+    // With a reports file each report names its own key (read when it is made); the
+    // single-report parameter the template always sets is then not read.
+    let set = |name: &str| vars.get(name).is_some_and(|v| !v.trim().is_empty());
+    if crate::config::demo_requested(&vars) || set("REPORTS_CONFIG") {
         return Ok(vars);
     }
     if vars.get("MOVEO_API_KEY").is_some_and(|k| !k.is_empty()) {

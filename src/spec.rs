@@ -211,6 +211,12 @@ pub fn parse(text: &str, source_name: &str) -> Result<Vec<ReportSpec>, SpecError
     }
 }
 
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// Collects the problems of one report table.
 struct Checker<'a> {
     report: String,
@@ -258,6 +264,16 @@ impl Checker<'_> {
                 Vec::new()
             }
         }
+    }
+
+    /// Desk and AI-agent ids go to Moveo as `_uuid`; a typo would fail every query of the report.
+    fn uuids(&mut self, filters: &toml::Table, field: &str) -> Vec<String> {
+        let shown = format!("filters.{field}");
+        let ids = self.strings(filters, field, &shown);
+        for id in ids.iter().filter(|id| !is_uuid(id)) {
+            self.problem(&shown, &format!("'{id}' is not a UUID like d2be0283-9b53-4d7b-b77d-2650f3a1a99c"));
+        }
+        ids
     }
 
     fn table<'t>(&mut self, table: &'t toml::Table, field: &str) -> Option<&'t toml::Table> {
@@ -336,8 +352,8 @@ impl Checker<'_> {
         let mut filters = Filters::default();
         if let Some(f) = self.table(t, "filters") {
             self.unknown_keys(f, FILTER_KEYS, "filters.");
-            filters.desk_ids = self.strings(f, "desks", "filters.desks");
-            filters.brain_ids = self.strings(f, "ai_agents", "filters.ai_agents");
+            filters.desk_ids = self.uuids(f, "desks");
+            filters.brain_ids = self.uuids(f, "ai_agents");
             filters.channels = self.strings(f, "channels", "filters.channels");
             filters.tags = self.strings(f, "tags", "filters.tags");
             match f.get("include_test_sessions") {
@@ -471,6 +487,9 @@ audience = { to = ["bots@agency.example"] }
 
         let no_id = GOOD.replace("id = \"bot-team\"\n", "");
         assert!(problems(&no_id).contains(&"report #2, field `id`: is required".to_string()));
+
+        let bad_desk = GOOD.replace("d2be0283-9b53-4d7b-b77d-2650f3a1a99c", "front-desk");
+        assert!(problems(&bad_desk)[0].contains("field `filters.desks`: 'front-desk' is not a UUID"));
 
         let bad_cadence = GOOD.replace("cadences = [\"monthly\"]", "cadences = [\"daily\"]");
         assert!(problems(&bad_cadence)[0].contains("field `cadences`: 'daily' is not \"weekly\" or \"monthly\""));

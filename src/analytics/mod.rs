@@ -226,6 +226,9 @@ pub enum FetchError {
     /// The server failed to run a valid query (a database error): a retry can succeed.
     #[error("{operation}: Moveo failed to answer after {attempts} attempts: {message}")]
     Server { operation: String, attempts: u32, message: String },
+    /// The server could not run the query with the values sent (e.g. a filter id that is not a UUID).
+    #[error("{operation}: Moveo could not use the values sent, check the report's filters: {message}")]
+    BadValue { operation: String, message: String },
     /// The server says the query does not fit its schema (an unknown field, argument or type).
     #[error("{operation}: Moveo rejected the query as not fitting its schema: {message}")]
     Rejected { operation: String, message: String },

@@ -13,7 +13,7 @@ use crate::period::Period;
 use crate::pipeline::Completeness;
 use crate::render::email::Recipients;
 use crate::report::coverage::GapNote;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 /// Where one report's period lives in the store, and its delivery records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +50,13 @@ impl Keys {
         self.file(&format!("deliveries/{}.json", &digest[..16]))
     }
 
-    /// A deliberate resend keeps the original record and leaves one of its own beside it.
-    pub fn resend_record(&self, recipients: &Recipients, at: DateTime<Utc>) -> String {
-        self.record(recipients).replace(".json", &format!("-resend-{}.json", at.format("%Y%m%dT%H%M%S%.3fZ")))
+    /// A deliberate resend keeps the original record and leaves one of its own beside it,
+    /// keyed by the request: a retried or redelivered resend (same Lambda request or SQS
+    /// message id) finds its own record and does not send a third copy.
+    pub fn resend_record(&self, recipients: &Recipients, request_id: &str) -> String {
+        let id: String =
+            request_id.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+        self.record(recipients).replace(".json", &format!("-resend-{id}.json"))
     }
 }
 
@@ -197,15 +201,33 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
             outcome: Some(Completeness::of(claim.left_out)),
             left_out: claim.left_out.to_vec(),
         };
-        let key =
-            if claim.resend { keys.resend_record(claim.recipients, claimed_at) } else { keys.record(claim.recipients) };
-        if !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
-            let holder = self.already_delivered(&key).await?.unwrap_or_else(|| record.clone());
-            // The claim can be our own: the write succeeded, its answer was lost, and
-            // the SDK's retry found the object. Then we hold it and go on.
-            let ours = holder.request_id == record.request_id && holder.claimed_at == record.claimed_at;
-            if !ours {
-                return Ok(self.delivered(&key, holder));
+        let key = if claim.resend {
+            keys.resend_record(claim.recipients, claim.request_id)
+        } else {
+            keys.record(claim.recipients)
+        };
+        let mut tries = 0;
+        while !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+            match self.already_delivered(&key).await? {
+                // Our own claim: the write succeeded, its answer was lost, and the
+                // SDK's retry found the object. Then we hold it and go on.
+                Some(holder) if holder.request_id == record.request_id && holder.claimed_at == record.claimed_at => {
+                    break
+                }
+                Some(holder) => return Ok(self.delivered(&key, holder)),
+                // Another run's write in flight (S3 409), or a claim released just now:
+                // never assume it is ours; claim again, and give up as retryable.
+                None if tries < 3 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * tries)).await;
+                }
+                None => {
+                    return Err(StoreError::Unavailable {
+                        action: format!("claiming {}", self.store.locate(&key)),
+                        detail: "another run is claiming the same delivery".into(),
+                    }
+                    .into())
+                }
             }
         }
         let message_id = match self.mailer.send(email).await {
@@ -283,6 +305,55 @@ mod tests {
         let b = Recipients { to: vec!["b@x.com".into()], bcc: vec!["a@x.com".into()], ..Default::default() };
         assert_eq!(k.record(&a), k.record(&b));
         assert!(k.record(&a).starts_with("reports/brand-a/weekly/2026-11-16_2026-11-22/deliveries/"));
+    }
+
+    /// A store where another run always holds the claim but its record cannot be read yet
+    /// (S3's 409 for a conditional write in flight, or a claim released just now).
+    struct Contended(DirStore);
+
+    impl ReportStore for Contended {
+        async fn put(&self, key: &str, ct: &str, bytes: &[u8]) -> Result<(), StoreError> {
+            self.0.put(key, ct, bytes).await
+        }
+        async fn put_if_absent(&self, _: &str, _: &str, _: &[u8]) -> Result<bool, StoreError> {
+            Ok(false)
+        }
+        async fn get(&self, _: &str) -> Result<Option<Vec<u8>>, StoreError> {
+            Ok(None)
+        }
+        async fn delete(&self, key: &str) -> Result<(), StoreError> {
+            self.0.delete(key).await
+        }
+        fn locate(&self, key: &str) -> String {
+            self.0.locate(key)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claim_that_cannot_be_read_is_never_taken_for_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mailer) = (Contended(DirStore::new(dir.path())), EmlOutbox::new(dir.path().join("outbox")));
+        let protocol = Protocol { store: &store, mailer: &mailer };
+        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
+        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
+        let claim = Claim { recipients: &to, request_id: "r1", resend: false, left_out: &[] };
+        let err = protocol.send_once(&keys(), claim, &email).await.unwrap_err();
+        assert!(matches!(err, DeliverError::Store(ref e) if e.is_retryable()), "{err}");
+        assert!(!dir.path().join("outbox").exists(), "nothing sent on doubt");
+    }
+
+    #[tokio::test]
+    async fn a_retried_resend_finds_its_own_record_and_sends_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mailer) = (DirStore::new(dir.path()), EmlOutbox::new(dir.path().join("outbox")));
+        let protocol = Protocol { store: &store, mailer: &mailer };
+        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
+        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
+        let resend = || Claim { recipients: &to, request_id: "lambda-req-7", resend: true, left_out: &[] };
+        assert!(matches!(protocol.send_once(&keys(), resend(), &email).await.unwrap(), Delivery::Sent { .. }));
+        let retry = protocol.send_once(&keys(), resend(), &email).await.unwrap();
+        assert!(matches!(retry, Delivery::AlreadyDelivered { .. }), "{retry:?}");
+        assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
     }
 
     #[tokio::test]

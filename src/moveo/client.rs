@@ -114,6 +114,9 @@ enum ErrorKind {
     Mismatch,
     /// The key or account is not accepted.
     Denied,
+    /// The server could not run the query with these values (a malformed id in a
+    /// filter): the same request fails the same way, so it is not retried.
+    BadValue,
     /// The server could not run a valid query; a retry can succeed.
     Server,
 }
@@ -145,8 +148,11 @@ fn classify(errors: &[GraphqlError]) -> ErrorKind {
             MISMATCH_WORDS.iter().any(|w| m.contains(w))
         }
     });
+    const VALUE_CODES: &[&str] = &["data-exception", "constraint-violation", "constraint-error", "bad_user_input"];
     if mismatch {
         ErrorKind::Mismatch
+    } else if errors.iter().any(|e| code(e).is_some_and(|c| VALUE_CODES.contains(&c.as_str()))) {
+        ErrorKind::BadValue
     } else {
         ErrorKind::Server
     }
@@ -311,6 +317,7 @@ impl GraphqlClient {
                     account: account_id.to_string(),
                     status: status.as_u16(),
                 }),
+                ErrorKind::BadValue => Attempt::Final(FetchError::BadValue { operation: op.into(), message }),
                 ErrorKind::Server => Attempt::ServerError { message },
             });
         }

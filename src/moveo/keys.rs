@@ -14,6 +14,13 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
+    /// Forgets a key Moveo refused, so a rotated key is read again on the next report.
+    pub async fn forget(&self, source: &KeySource) {
+        if let KeySource::Parameter(name) = source {
+            self.cache.lock().await.remove(name);
+        }
+    }
+
     /// Without an SSM client, a report whose key is a parameter fails with a clear error.
     pub fn new(ssm: Option<aws_sdk_ssm::Client>) -> KeyCache {
         KeyCache { ssm, cache: Mutex::default() }
@@ -39,10 +46,14 @@ impl KeyCache {
                     return Err(missing("no AWS configuration to read SSM with".into()));
                 };
                 let out = ssm.get_parameter().name(name).with_decryption(true).send().await.map_err(|e| {
+                    use aws_sdk_ssm::error::ProvideErrorMetadata;
                     let not_found = e.as_service_error().is_some_and(|s| s.is_parameter_not_found());
+                    let denied = e.code().is_some_and(|c| c.contains("AccessDenied"));
                     let detail = crate::deliver::describe_sdk_error(&e);
                     if not_found {
                         missing("no such parameter".into())
+                    } else if denied {
+                        missing(format!("access denied ({detail}); keep keys under /moveo-reports/"))
                     } else {
                         FetchError::Unavailable {
                             operation: format!("reading {} for report {report}", source.describe()),

@@ -268,6 +268,20 @@ fn times(t: rows::Times) -> ResponseTimes {
 
 impl AnalyticsSource for MoveoApi {
     async fn fetch(&self, spec: &ReportSpec, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
+        let result = self.fetch_with_key(spec, window, scope).await;
+        if let (Err(FetchError::Unauthorized { .. }), Some(account)) = (&result, &spec.account) {
+            self.keys.forget(&account.key).await;
+        }
+        result
+    }
+
+    fn name(&self) -> &'static str {
+        "moveo"
+    }
+}
+
+impl MoveoApi {
+    async fn fetch_with_key(&self, spec: &ReportSpec, window: Window, scope: Scope) -> Result<Dataset, FetchError> {
         let call = self.call(spec).await?;
         let c = &call;
         let vars = Self::vars(c, &window, None);
@@ -392,9 +406,5 @@ impl AnalyticsSource for MoveoApi {
             gaps,
             unfiltered,
         })
-    }
-
-    fn name(&self) -> &'static str {
-        "moveo"
     }
 }

@@ -140,7 +140,8 @@ pub struct Coverage {
 
 /// Where the fix starts; printed once under the list of gaps.
 pub const CHECK_HINT: &str = "The report's owner can run `moveo-reports check` to see which queries fit this account; \
-     a corrected query file in MOVEO_QUERIES_DIR brings a section back without a rebuild.";
+     a corrected query file (in MOVEO_QUERIES_DIR, or under queries/ in the report bucket on AWS) brings a section \
+     back without a rebuild.";
 
 impl Coverage {
     pub fn build(current: &Dataset, previous: &Dataset) -> Coverage {

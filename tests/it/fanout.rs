@@ -125,8 +125,12 @@ async fn three_reports_on_two_accounts_fan_out_through_sqs_and_each_is_mailed_on
         .await
         .unwrap();
     let deployment = |cmd: &mut Command| {
+        // As the template sets them: the single-report key parameter is there (and absent
+        // from SSM), and must not be read when a reports file defines the reports.
         cmd.env_remove("MOVEO_DEMO")
             .env_remove("REPORT_RECIPIENTS")
+            .env("MOVEO_API_KEY_PARAMETER", "/moveo-reports/api-key")
+            .env("MOVEO_ACCOUNT_ID", "")
             .env("REPORTS_CONFIG", format!("s3://{BUCKET}/config/reports.toml"))
             .env("MOVEO_API_URL", server.url());
     };
