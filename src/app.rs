@@ -82,6 +82,13 @@ impl ReportStore for Store {
             Store::S3(s) => s.locate(key),
         }
     }
+
+    async fn link(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Dir(s) => s.link(key).await,
+            Store::S3(s) => s.link(key).await,
+        }
+    }
 }
 
 pub enum Outbox {
@@ -215,7 +222,7 @@ pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &P
     let uses_moveo = !config.demo && specs.iter().any(|s| s.account.is_some());
     let (store, extra_queries) = match (&config.bucket, aws) {
         (Some(bucket), Some(aws)) => {
-            let s3 = S3Store::new(aws, bucket.clone(), config.s3_path_style);
+            let s3 = S3Store::new(aws, bucket.clone(), config.s3_path_style).with_links(config.links.clone());
             // Query fixes in the bucket matter only where queries are sent.
             let extra = if uses_moveo && running_on_lambda() { s3.query_overrides().await? } else { Vec::new() };
             (Store::S3(s3), extra)

@@ -34,6 +34,8 @@ pub enum ConfigError {
     BadAddress { name: &'static str, value: String },
     #[error("REPORT_TIMEZONE: {0}")]
     Zone(PeriodError),
+    #[error("REPORT_LINK_HOURS must be 1 to 168 (a presigned link lasts at most 7 days), got '{0}'")]
+    LinkHours(String),
     #[error("{name} must be a whole number above 0, got '{value}'")]
     BadNumber { name: &'static str, value: String },
     #[error("{name} must be an https:// URL (http:// only on localhost), got '{value}'")]
@@ -74,6 +76,8 @@ pub struct Config {
     pub demo: bool,
     /// The SQS queue the dispatcher fills and the worker drains (`REPORT_QUEUE_URL`).
     pub queue_url: Option<String>,
+    /// How "view online" links reach the archive (`REPORT_PUBLIC_BASE_URL`, `REPORT_LINK_HOURS`).
+    pub links: crate::deliver::s3::Links,
     /// An S3-compatible endpoint is configured (`AWS_ENDPOINT_URL[_S3]`): use path-style URLs.
     pub s3_path_style: bool,
 }
@@ -196,6 +200,7 @@ impl Config {
             limits: limits(&get)?,
             demo: demo_requested(vars),
             queue_url: get("REPORT_QUEUE_URL"),
+            links: links(&get)?,
             s3_path_style: get("AWS_ENDPOINT_URL").is_some() || get("AWS_ENDPOINT_URL_S3").is_some(),
         })
     }
@@ -203,6 +208,25 @@ impl Config {
     /// The account the report is about, used in storage keys.
     pub fn account(&self) -> &str {
         self.moveo.as_ref().map_or(DEMO_ACCOUNT, |m| m.account_id.as_str())
+    }
+}
+
+fn links(get: &dyn Fn(&str) -> Option<String>) -> Result<crate::deliver::s3::Links, ConfigError> {
+    use crate::deliver::s3::{Links, MAX_LINK_LIFETIME};
+    if let Some(base) = get("REPORT_PUBLIC_BASE_URL") {
+        if !base.starts_with("https://") {
+            return Err(ConfigError::BadUrl { name: "REPORT_PUBLIC_BASE_URL", value: base });
+        }
+        return Ok(Links::Public(base));
+    }
+    match get("REPORT_LINK_HOURS") {
+        None => Ok(Links::default()),
+        Some(v) => match v.parse::<u64>() {
+            Ok(h) if (1..=MAX_LINK_LIFETIME.as_secs() / 3600).contains(&h) => {
+                Ok(Links::Presigned(std::time::Duration::from_secs(h * 3600)))
+            }
+            _ => Err(ConfigError::LinkHours(v)),
+        },
     }
 }
 
@@ -322,6 +346,22 @@ mod tests {
         assert!(config.moveo.is_none());
         let err = Config::for_lambda(&vars(&demo[1..])).unwrap_err().to_string();
         assert!(err.contains("MOVEO_ACCOUNT_ID:") && err.contains("MOVEO_DEMO=true"), "{err}");
+    }
+
+    #[test]
+    fn links_last_at_most_seven_days_or_use_a_public_https_base() {
+        use crate::deliver::s3::Links;
+        let config = |pairs: &[(&str, &str)]| Config::from_vars(&vars(pairs));
+        assert_eq!(config(&[]).unwrap().links, Links::Presigned(std::time::Duration::from_secs(7 * 86_400)));
+        assert_eq!(
+            config(&[("REPORT_LINK_HOURS", "24")]).unwrap().links,
+            Links::Presigned(std::time::Duration::from_secs(86_400))
+        );
+        let err = config(&[("REPORT_LINK_HOURS", "200")]).unwrap_err().to_string();
+        assert!(err.starts_with("REPORT_LINK_HOURS must be 1 to 168"), "{err}");
+        let public = config(&[("REPORT_PUBLIC_BASE_URL", "https://reports.example.com")]).unwrap();
+        assert_eq!(public.links, Links::Public("https://reports.example.com".into()));
+        assert!(config(&[("REPORT_PUBLIC_BASE_URL", "http://reports.example.com")]).is_err());
     }
 
     #[test]

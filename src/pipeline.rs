@@ -147,6 +147,8 @@ pub struct Outcome {
     pub outcome: Completeness,
     /// Each query left out, the sections it cost and the server's reason.
     pub left_out: Vec<GapNote>,
+    /// Where a reader can open the archived PDF (a presigned or public URL), if the store has links.
+    pub link: Option<String>,
     #[serde(skip)]
     pub timings: Timings,
 }
@@ -215,7 +217,9 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         for gap in &left_out {
             tracing::warn!(query = %gap.query, file = %gap.file, reason = %gap.reason, left_out = %gap.left_out, "section left out");
         }
-        let rendered = self.render(&report, &period, &keys, request, &mut t)?;
+        // The archived PDF is the one self-contained file a link can point at.
+        let link = self.store.link(&keys.file("report.pdf")).await?;
+        let rendered = self.render(&report, &period, &keys, request, link.as_deref(), &mut t)?;
         let head = ManifestHead {
             report: spec.id.clone(),
             account: report.meta.account.clone(),
@@ -256,6 +260,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             source: self.source.name(),
             outcome,
             left_out,
+            link,
             timings: t,
         })
     }
@@ -276,10 +281,12 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         period: &Period,
         keys: &Keys,
         request: &ReportRequest,
+        link: Option<&str>,
         t: &mut Timings,
     ) -> Result<Rendered, RenderError> {
         let charts = timed("charts", &mut t.charts, || self.renderer.charts(report))?;
-        let (email_html, email_text, report_html) = timed("html", &mut t.html, || self.renderer.html(report, &charts))?;
+        let (email_html, email_text, report_html) =
+            timed("html", &mut t.html, || self.renderer.html(report, &charts, link))?;
         let pdf = timed("pdf", &mut t.pdf, || self.renderer.pdf(report, &charts))?;
         let csv = self.renderer.csv(report)?;
         let pdf_name = format!("moveo-{}-{}.pdf", period.kind.as_str(), period.slug());
@@ -350,6 +357,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             source: self.source.name(),
             outcome,
             left_out,
+            link: None,
             timings,
         }
     }

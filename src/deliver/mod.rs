@@ -62,6 +62,13 @@ pub trait ReportStore: Send + Sync {
 
     /// Where a key lives, for people: `s3://bucket/key` or a path.
     fn locate(&self, key: &str) -> String;
+
+    /// A web link a reader can open, when the store has one: a presigned GET or a
+    /// public base URL for S3. The archive is the single source; nothing is uploaded
+    /// elsewhere to be linked.
+    fn link(&self, _key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
+        async { Ok(None) }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,26 @@ use aws_sdk_s3::Client;
 pub struct S3Store {
     client: Client,
     bucket: String,
+    links: Links,
 }
+
+/// How readers reach an archived file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Links {
+    /// A presigned GET, valid this long (SigV4 allows at most 7 days).
+    Presigned(std::time::Duration),
+    /// A public base URL in front of the bucket (e.g. CloudFront): `{base}/{key}`.
+    Public(String),
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Links::Presigned(MAX_LINK_LIFETIME)
+    }
+}
+
+/// The longest a presigned SigV4 URL can be valid.
+pub const MAX_LINK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// Where query overrides live in the report bucket.
 pub const QUERIES_PREFIX: &str = "queries/";
@@ -25,7 +44,11 @@ impl S3Store {
     /// cannot serve `bucket.host` names.
     pub fn new(config: &aws_config::SdkConfig, bucket: String, force_path_style: bool) -> S3Store {
         let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style).build();
-        S3Store { client: Client::from_conf(s3), bucket }
+        S3Store { client: Client::from_conf(s3), bucket, links: Links::default() }
+    }
+
+    pub fn with_links(self, links: Links) -> S3Store {
+        S3Store { links, ..self }
     }
 
     fn key(&self, key: &str) -> String {
@@ -154,5 +177,28 @@ impl ReportStore for S3Store {
 
     fn locate(&self, key: &str) -> String {
         format!("s3://{}/{}", self.bucket, self.key(key))
+    }
+
+    async fn link(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.links {
+            Links::Public(base) => Ok(Some(format!("{}/{}", base.trim_end_matches('/'), key))),
+            Links::Presigned(lifetime) => {
+                let fail = |detail: String| StoreError::Rejected {
+                    action: format!("presigning a link to {}", self.locate(key)),
+                    detail,
+                };
+                let config =
+                    aws_sdk_s3::presigning::PresigningConfig::expires_in(*lifetime).map_err(|e| fail(e.to_string()))?;
+                let request = self
+                    .client
+                    .get_object()
+                    .bucket(&self.bucket)
+                    .key(self.key(key))
+                    .presigned(config)
+                    .await
+                    .map_err(|e| fail(e.to_string()))?;
+                Ok(Some(request.uri().to_string()))
+            }
+        }
     }
 }

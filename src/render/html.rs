@@ -44,8 +44,15 @@ impl Templates {
         Ok(Templates { tera })
     }
 
-    fn render(&self, template: &'static str, report: &Report, charts: &[Chart]) -> Result<String, TemplateError> {
+    fn render(
+        &self,
+        template: &'static str,
+        report: &Report,
+        charts: &[Chart],
+        link: Option<&str>,
+    ) -> Result<String, TemplateError> {
         let mut context = Context::new();
+        context.insert("link", &link);
         context.insert("report", report);
         let kpi_rows: Vec<&[Kpi]> = report.kpis.chunks(KPIS_PER_ROW).collect();
         context.insert("kpi_rows", &kpi_rows);
@@ -68,18 +75,18 @@ impl Templates {
     }
 
     /// The email body; images are referenced by `cid:`.
-    pub fn email_html(&self, report: &Report, charts: &[Chart]) -> Result<String, TemplateError> {
-        self.render("email.html", report, charts)
+    pub fn email_html(&self, report: &Report, charts: &[Chart], link: Option<&str>) -> Result<String, TemplateError> {
+        self.render("email.html", report, charts, link)
     }
 
     /// The plain-text alternative with every KPI.
-    pub fn email_text(&self, report: &Report) -> Result<String, TemplateError> {
-        self.render("email.txt", report, &[])
+    pub fn email_text(&self, report: &Report, link: Option<&str>) -> Result<String, TemplateError> {
+        self.render("email.txt", report, &[], link)
     }
 
     /// The full report, with charts beside it under `charts/`.
     pub fn report_html(&self, report: &Report, charts: &[Chart]) -> Result<String, TemplateError> {
-        self.render("report.html", report, charts)
+        self.render("report.html", report, charts, None)
     }
 }
 

@@ -44,11 +44,16 @@ impl Renderer {
         Ok(charts::render_all(report)?)
     }
 
-    /// Email HTML, plain text and the full HTML report.
-    pub fn html(&self, report: &Report, charts: &[Chart]) -> Result<(String, String, String), RenderError> {
+    /// Email HTML, plain text and the full HTML report; `link` is the "view online" address.
+    pub fn html(
+        &self,
+        report: &Report,
+        charts: &[Chart],
+        link: Option<&str>,
+    ) -> Result<(String, String, String), RenderError> {
         Ok((
-            self.templates.email_html(report, charts)?,
-            self.templates.email_text(report)?,
+            self.templates.email_html(report, charts, link)?,
+            self.templates.email_text(report, link)?,
             self.templates.report_html(report, charts)?,
         ))
     }

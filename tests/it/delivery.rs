@@ -65,8 +65,21 @@ async fn a_weekly_report_is_archived_in_s3_and_mailed_through_ses_once() {
         assert_eq!(png_size(png).0, 1200);
     }
     let (_, _, pdf) = email.attachments.iter().find(|(_, ct, _)| ct == "application/pdf").unwrap();
-    let archived_pdf_text = pdf_text(&moto.object(&format!("{prefix}/report.pdf")).await);
-    assert_eq!(pdf_text(pdf), archived_pdf_text, "the mailed PDF is the archived one");
+    let archived_pdf = moto.object(&format!("{prefix}/report.pdf")).await;
+    assert_eq!(pdf_text(pdf), pdf_text(&archived_pdf), "the mailed PDF is the archived one");
+
+    // "View it online": a presigned GET of the archived PDF, in both parts of the mail.
+    let text = email.text.replace("\r\n", "\n");
+    let link = text.lines().find_map(|l| l.strip_prefix("View it online: ")).expect("a link in the text part");
+    assert!(link.contains("X-Amz-Signature=") && link.contains("X-Amz-Expires=604800"), "{link}");
+    assert!(email.html.contains("can be viewed online"));
+    let fetched = reqwest::get(link).await.unwrap();
+    assert!(fetched.status().is_success(), "{}", fetched.status());
+    assert_eq!(
+        fetched.bytes().await.unwrap().as_ref(),
+        archived_pdf.as_slice(),
+        "the link serves the archive byte for byte"
+    );
 
     // The same request again: nothing new archived, nothing sent.
     let again = run(&mut report_cli(&moto, dir.path()));
