@@ -42,12 +42,11 @@ pub enum ConfigError {
     BadUrl { name: &'static str, value: String },
 }
 
-/// Credentials for Moveo's Analytics API.
+/// The single environment-defined report's Moveo credentials (the endpoint is `Config::api_url`).
 #[derive(Debug, Clone)]
 pub struct MoveoSettings {
     pub api_key: SecretString,
     pub account_id: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -156,9 +155,7 @@ impl Config {
             _ if demo_requested(vars) => None,
             // A reports file names each report's account and key; the single-report pair is not used.
             _ if get("REPORTS_CONFIG").is_some() => None,
-            (Some(key), Some(account_id)) => {
-                Some(MoveoSettings { api_key: SecretString::from(key), account_id, url: url.clone() })
-            }
+            (Some(key), Some(account_id)) => Some(MoveoSettings { api_key: SecretString::from(key), account_id }),
             (Some(_), None) => return Err(ConfigError::Incomplete("MOVEO_API_KEY", "MOVEO_ACCOUNT_ID")),
             (None, Some(_)) => return Err(ConfigError::Incomplete("MOVEO_ACCOUNT_ID", "MOVEO_API_KEY")),
             (None, None) => None,

@@ -104,7 +104,7 @@ impl JobQueue for SqsQueue {
                 .set_entries(Some(entries))
                 .send()
                 .await
-                .map_err(|e| fail(describe(&e)))?;
+                .map_err(|e| fail(crate::deliver::describe_sdk_error(&e)))?;
             if let Some(failed) = out.failed().first() {
                 return Err(fail(format!(
                     "{} of {} messages refused, e.g. {}: {}",
@@ -116,23 +116,6 @@ impl JobQueue for SqsQueue {
             }
         }
         Ok(())
-    }
-}
-
-fn describe<E: std::error::Error + 'static, R: std::fmt::Debug>(e: &aws_sdk_sqs::error::SdkError<E, R>) -> String {
-    use aws_sdk_sqs::error::SdkError;
-    match e {
-        SdkError::ServiceError(s) => s.err().to_string(),
-        other => {
-            let mut text = other.to_string();
-            let mut source = std::error::Error::source(other);
-            while let Some(cause) = source {
-                text.push_str(": ");
-                text.push_str(&cause.to_string());
-                source = cause.source();
-            }
-            text
-        }
     }
 }
 

@@ -142,15 +142,6 @@ pub fn response(outcome: &Outcome) -> Value {
     value
 }
 
-/// What this function does with a report event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// Enqueue one job per report; the worker makes them.
-    Dispatcher,
-    /// Make the reports in this invocation.
-    Direct,
-}
-
 fn invalid_event(e: impl std::fmt::Display) -> Diagnostic {
     tracing::warn!(error = %e, "invalid event");
     Diagnostic { error_type: "Invalid.Event".into(), error_message: e.to_string() }
@@ -305,8 +296,8 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
             return Err(message.into());
         }
     };
-    let role = if queue.is_some() { Role::Dispatcher } else { Role::Direct };
-    tracing::info!(source = deployment.app.source.name(), reports = deployment.specs.len(), ?role, "ready");
+    let dispatcher = queue.is_some();
+    tracing::info!(source = deployment.app.source.name(), reports = deployment.specs.len(), dispatcher, "ready");
     let (deployment, queue) = (&deployment, queue.as_ref());
     lambda_runtime::run(service_fn(move |event| handle(deployment, queue, event))).await
 }
