@@ -5,7 +5,7 @@ use crate::analytics::{AnalyticsSource, Dataset, DemoData, FetchError, Scope, Wi
 use crate::cli::{CheckArgs, ReportArgs, ReportsCommand};
 use crate::config::Config;
 use crate::deliver::{
-    DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer, StoreError,
+    ChatPoster, DirStore, EmlOutbox, MailError, Mailer, OutgoingEmail, ReportStore, S3Store, SesMailer, StoreError,
 };
 use crate::moveo::queries::{self, QuerySet};
 use crate::moveo::{KeyCache, MoveoApi, RetryPolicy};
@@ -237,6 +237,7 @@ pub async fn build(config: &Config, aws: Option<&aws_config::SdkConfig>, out: &P
         source: source(config, &specs, query_set(config, extra_queries)?, aws)?,
         store,
         mailer,
+        chats: ChatPoster::new(KeyCache::new(aws.map(aws_sdk_ssm::Client::new))),
         renderer: Renderer::new()?,
         sender: Sender {
             from: config.sender.clone().unwrap_or_else(|| LOCAL_SENDER.to_string()),
@@ -288,8 +289,8 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
     }
     let mut code = exit::COMPLETE;
     for request in &mut requests {
-        if request.recipients.is_empty() && matches!(deployment.app.mailer, Outbox::Eml(_)) {
-            request.recipients.to.push(LOCAL_RECIPIENT.to_string());
+        if request.audience.is_empty() && matches!(deployment.app.mailer, Outbox::Eml(_)) {
+            request.audience.email.to.push(LOCAL_RECIPIENT.to_string());
         }
         match deployment.app.run(request).await {
             Ok(outcome) => {
@@ -312,7 +313,9 @@ fn print_outcome(outcome: &Outcome) {
     if !outcome.keys.is_empty() {
         println!("  archived {} files at {}", outcome.keys.len(), outcome.location);
     }
-    println!("  {}", outcome.delivery);
+    for delivery in &outcome.deliveries {
+        println!("  {delivery}");
+    }
     if !outcome.left_out.is_empty() {
         println!("  partial: {} left out of the report:", plural(outcome.left_out.len(), "query was", "queries were"));
         for gap in &outcome.left_out {
@@ -362,7 +365,8 @@ pub async fn reports(command: ReportsCommand, config: Config) -> ExitCode {
             println!("{:<24} {:<38} {:<16} {:<20} audience", "id", "account", "cadences", "zone");
             for s in &specs {
                 let cadences: Vec<&str> = s.cadences.iter().map(|c| c.as_str()).collect();
-                let audience: Vec<&str> = s.audience.all().map(String::as_str).collect();
+                let audience: Vec<String> =
+                    s.audience.email.all().cloned().chain(s.audience.chats.iter().map(|c| c.label())).collect();
                 println!(
                     "{:<24} {:<38} {:<16} {:<20} {}",
                     s.id,

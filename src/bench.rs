@@ -39,9 +39,9 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let mut recipients = spec.audience.clone();
-    if recipients.is_empty() {
-        recipients.to.push(LOCAL_RECIPIENT.into());
+    let mut audience = spec.audience.clone();
+    if audience.is_empty() {
+        audience.email.to.push(LOCAL_RECIPIENT.into());
     }
     let period = match args.period {
         Cadence::Weekly => PeriodRequest::Weekly,
@@ -52,7 +52,7 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         period,
         tz: spec.timezone,
         now: chrono::Utc::now(),
-        recipients: recipients.clone(),
+        audience: audience.clone(),
         dry_run: false,
         // Every run really sends, so the mail phase is measured each time.
         resend: true,

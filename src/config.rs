@@ -3,9 +3,9 @@
 //! Each error names the variable and what it accepts. The API key is a
 //! `SecretString`: it prints as `[REDACTED]` in every `Debug` and log line.
 
+use crate::deliver::Recipients;
 use crate::moveo::Filters;
 use crate::period::{parse_zone, PeriodError};
-use crate::render::email::Recipients;
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use std::collections::HashMap;

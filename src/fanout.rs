@@ -66,7 +66,7 @@ impl Job {
             to,
             timezone: request.tz.name().to_string(),
             scheduled_time: request.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            recipients: to_overridden.then(|| request.recipients.to.clone()),
+            recipients: to_overridden.then(|| request.audience.email.to.clone()),
             dry_run: request.dry_run,
             resend: request.resend,
         }

@@ -137,8 +137,7 @@ pub fn diagnostic(error: &RunError) -> Diagnostic {
 /// What the invocation returns: what was produced and where.
 pub fn response(outcome: &Outcome) -> Value {
     let mut value = serde_json::to_value(outcome).expect("an outcome always serialises");
-    value["status"] = value["delivery"]["status"].clone();
-    value["message"] = outcome.delivery.to_string().into();
+    value["message"] = outcome.deliveries.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n").into();
     value
 }
 
@@ -231,7 +230,7 @@ async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> 
     }
     for request in resolve(&deployment.specs, &overrides).map_err(|e| e.to_string())? {
         let outcome = deployment.app.run(&request).await.map_err(|e| e.to_string())?;
-        tracing::info!(report = %request.spec.id, status = %outcome.delivery, outcome = ?outcome.outcome, "job done");
+        tracing::info!(report = %request.spec.id, status = outcome.status, outcome = ?outcome.outcome, "job done");
     }
     Ok(())
 }

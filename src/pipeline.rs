@@ -5,12 +5,14 @@
 
 use crate::analytics::Dataset;
 use crate::analytics::{AnalyticsSource, FetchError, Interval, Scope, Window};
-use crate::deliver::protocol::{Claim, DeliverError, Keys, ManifestHead, Protocol, SendError};
+use crate::deliver::channels::{self, Shipment, Undelivered};
+use crate::deliver::protocol::{Keys, ManifestHead, Protocol};
 use crate::deliver::{
-    sha256_hex, Artifact, Delivery, DeliveryRecord, MailError, Mailer, OutgoingEmail, ReportStore, StoreError,
+    sha256_hex, Artifact, Audience, ChannelDelivery, ChatPoster, Delivery, Mailer, OutgoingEmail, Parcel, ReportStore,
+    StoreError,
 };
 use crate::period::{Period, PeriodError, PeriodRequest};
-use crate::render::email::{compose, EmailParts, Recipients};
+use crate::render::email::{compose, EmailParts};
 use crate::render::{RenderError, Renderer};
 use crate::report::coverage::GapNote;
 use crate::report::Report;
@@ -32,7 +34,8 @@ pub struct ReportRequest {
     pub tz: Tz,
     /// The instant periods are relative to: now, or the schedule's time.
     pub now: DateTime<Utc>,
-    pub recipients: Recipients,
+    /// Who gets it, on which channels: the spec's audience, or an override.
+    pub audience: Audience,
     pub dry_run: bool,
     pub resend: bool,
     pub request_id: String,
@@ -56,16 +59,7 @@ pub enum RunError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Mail(#[from] SendError),
-}
-
-impl From<DeliverError> for RunError {
-    fn from(e: DeliverError) -> RunError {
-        match e {
-            DeliverError::Store(e) => RunError::Store(e),
-            DeliverError::Send(e) => RunError::Mail(e),
-        }
-    }
+    Deliver(#[from] Undelivered),
 }
 
 impl RunError {
@@ -75,7 +69,7 @@ impl RunError {
             RunError::Period(_) | RunError::Render(_) => false,
             RunError::Fetch { source, .. } => source.is_retryable(),
             RunError::Store(e) => e.is_retryable(),
-            RunError::Mail(e) => e.released && matches!(e.source, MailError::Unavailable(_)),
+            RunError::Deliver(e) => e.is_retryable(),
         }
     }
 
@@ -89,9 +83,9 @@ impl RunError {
             RunError::Render(_) => "RenderFailed",
             RunError::Store(_) if self.is_retryable() => "StoreUnavailable",
             RunError::Store(_) => "StoreRejected",
-            RunError::Mail(_) if self.is_retryable() => "MailUnavailable",
-            RunError::Mail(SendError { source: MailError::Uncertain(_), .. }) => "MailUncertain",
-            RunError::Mail(_) => "MailRejected",
+            RunError::Deliver(_) if self.is_retryable() => "DeliveryUnavailable",
+            RunError::Deliver(e) if e.is_uncertain() => "DeliveryUncertain",
+            RunError::Deliver(_) => "DeliveryRejected",
         }
     }
 }
@@ -141,7 +135,10 @@ pub struct Outcome {
     pub prefix: String,
     pub location: String,
     pub keys: Vec<String>,
-    pub delivery: Delivery,
+    /// `sent`, `already_delivered`, `dry_run` or `no_recipients`, over all targets.
+    pub status: &'static str,
+    /// What each channel target did.
+    pub deliveries: Vec<ChannelDelivery>,
     /// "moveo", or "demo" for built-in demo data.
     pub source: &'static str,
     pub outcome: Completeness,
@@ -157,6 +154,7 @@ pub struct Pipeline<S, R, M> {
     pub source: S,
     pub store: R,
     pub mailer: M,
+    pub chats: ChatPoster,
     pub renderer: Renderer,
     pub sender: Sender,
 }
@@ -190,8 +188,8 @@ struct Rendered {
 }
 
 impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
-    fn protocol(&self) -> Protocol<'_, R, M> {
-        Protocol { store: &self.store, mailer: &self.mailer }
+    fn protocol(&self) -> Protocol<'_, R> {
+        Protocol { store: &self.store }
     }
 
     /// check → fetch → model → render → archive → send once.
@@ -202,11 +200,11 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let mut t = Timings::default();
         info!(report = %spec.id, %period, source = self.source.name(), "report requested");
 
-        // A report already delivered to these people is not rebuilt, re-archived or re-sent.
-        if !request.dry_run && !request.resend && !request.recipients.is_empty() {
-            let record_key = keys.record(&request.recipients);
-            if let Some(record) = self.protocol().already_delivered(&record_key).await? {
-                return Ok(self.outcome_without_work(spec, &period, &keys, &record_key, record, t));
+        // A report already delivered on every channel is not rebuilt, re-archived or re-sent.
+        // When only some are, it is rebuilt and only the others get it.
+        if !request.dry_run && !request.resend {
+            if let Some(done) = channels::all_delivered(&self.protocol(), &keys, &request.audience).await? {
+                return Ok(self.outcome_without_work(spec, &period, &keys, done, t));
             }
         }
         let (current, before) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
@@ -229,34 +227,45 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         };
         let written =
             phase("archive", &mut t.archive, self.protocol().archive(&keys, &period, head, rendered.artifacts)).await?;
-        let delivery = if request.dry_run {
-            Delivery::DryRun
-        } else if request.recipients.is_empty() {
-            Delivery::NoRecipients
+        let deliveries = if request.dry_run {
+            vec![ChannelDelivery { channel: "all".into(), delivery: Delivery::DryRun }]
+        } else if request.audience.is_empty() {
+            vec![ChannelDelivery { channel: "all".into(), delivery: Delivery::NoRecipients }]
         } else {
             let email = OutgoingEmail {
                 from: &self.sender.from,
-                recipients: &request.recipients,
+                recipients: &request.audience.email,
                 raw: &rendered.raw,
                 slug: &period.slug(),
             };
-            let claim = Claim {
-                recipients: &request.recipients,
+            let archive = self.store.locate(keys.prefix());
+            let parcel = Parcel { report_id: &spec.id, report: &report, link: link.as_deref(), archive: &archive };
+            let shipment = Shipment {
+                keys: &keys,
+                email: &email,
+                parcel: &parcel,
                 request_id: &request.request_id,
                 resend: request.resend,
                 left_out: &left_out,
             };
-            phase("mail", &mut t.mail, self.protocol().send_once(&keys, claim, &email)).await?
+            let protocol = self.protocol();
+            // Boxed: the SDK's and reqwest's futures are large, and two runs joined on one
+            // (debug-build) test thread would otherwise overflow its stack.
+            let all =
+                Box::pin(channels::deliver_all(&protocol, &self.mailer, &self.chats, &request.audience, &shipment));
+            phase("mail", &mut t.mail, all).await?
         };
         let outcome = Completeness::of(&left_out);
-        info!(%delivery, ?outcome, left_out = left_out.len(), "report done");
+        let status = channels::summary(&deliveries);
+        info!(status, ?outcome, left_out = left_out.len(), "report done");
         Ok(Outcome {
             title: report.meta.title.clone(),
             period: period.to_string(),
             location: self.store.locate(keys.prefix()),
             prefix: keys.prefix().to_string(),
             keys: written,
-            delivery,
+            status,
+            deliveries,
             source: self.source.name(),
             outcome,
             left_out,
@@ -298,7 +307,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             &sha256_hex(
                 format!(
                     "{}/{}",
-                    keys.record(&request.recipients),
+                    keys.record(&request.audience.email),
                     if request.resend { request.request_id.as_str() } else { "" }
                 )
                 .as_bytes()
@@ -308,7 +317,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             subject: &report.subject(),
             from: &self.sender.from,
             reply_to: self.sender.reply_to.as_deref(),
-            recipients: &request.recipients,
+            recipients: &request.audience.email,
             html: &email_html,
             text: &email_text,
             charts: &charts,
@@ -335,15 +344,12 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         spec: &ReportSpec,
         period: &Period,
         keys: &Keys,
-        record_key: &str,
-        record: DeliveryRecord,
+        (deliveries, left_out): (Vec<ChannelDelivery>, Vec<GapNote>),
         timings: Timings,
     ) -> Outcome {
-        let left_out = record.left_out.clone();
-        let outcome = record.outcome.unwrap_or(Completeness::of(&left_out));
+        let outcome = Completeness::of(&left_out);
         let title = format!("{} · {}", period.kind.title(), period.label());
-        let delivery = self.protocol().delivered(record_key, record);
-        info!(%delivery, "nothing to do");
+        info!(status = "already_delivered", "nothing to do");
         Outcome {
             title: match &spec.title {
                 Some(name) => format!("{name} · {title}"),
@@ -353,7 +359,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             prefix: keys.prefix().to_string(),
             location: self.store.locate(keys.prefix()),
             keys: vec![],
-            delivery,
+            status: channels::summary(&deliveries),
+            deliveries,
             source: self.source.name(),
             outcome,
             left_out,

@@ -2,9 +2,9 @@
 //! CLI's flags or an event's fields (which reports, which period, zone,
 //! recipients) on top of each spec.
 
+use crate::deliver::{Audience, Recipients};
 use crate::period::PeriodRequest;
 use crate::pipeline::ReportRequest;
-use crate::render::email::Recipients;
 use crate::spec::{Cadence, ReportSpec};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -89,8 +89,8 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
             period: o.period.request(),
             tz: o.tz.unwrap_or(spec.timezone),
             now: o.now,
-            recipients: match &o.to {
-                Some(to) => Recipients { to: to.clone(), ..Recipients::default() },
+            audience: match &o.to {
+                Some(to) => Audience::email(Recipients { to: to.clone(), ..Recipients::default() }),
                 None => spec.audience.clone(),
             },
             dry_run: o.dry_run,
@@ -112,7 +112,15 @@ mod tests {
             filters: Default::default(),
             cadences: cadences.to_vec(),
             timezone: chrono_tz::Europe::Berlin,
-            audience: Recipients { to: vec!["a@x.com".into()], cc: vec![], bcc: vec!["b@x.com".into()] },
+            audience: Audience {
+                email: Recipients { to: vec!["a@x.com".into()], cc: vec![], bcc: vec!["b@x.com".into()] },
+                chats: vec![crate::deliver::ChatTarget {
+                    kind: crate::deliver::ChatKind::Slack,
+                    name: "cx".into(),
+                    url: crate::spec::KeySource::Env("SLACK_URL".into()),
+                    signing_secret: None,
+                }],
+            },
             locale: "en".into(),
         })
     }
@@ -150,8 +158,9 @@ mod tests {
         o.to = Some(vec!["me@x.com".into()]);
         o.tz = Some(chrono_tz::UTC);
         let r = &resolve(&specs, &o).unwrap()[0];
-        assert_eq!(r.recipients.to, ["me@x.com"]);
-        assert!(r.recipients.bcc.is_empty(), "the spec's bcc does not get a test send");
+        assert_eq!(r.audience.email.to, ["me@x.com"]);
+        assert!(r.audience.email.bcc.is_empty(), "the spec's bcc does not get a test send");
+        assert!(r.audience.chats.is_empty(), "nor do its chat channels");
         assert_eq!(r.tz, chrono_tz::UTC);
     }
 }

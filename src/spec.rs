@@ -7,9 +7,9 @@
 //! report (`ReportSpec::from_env`), so nothing changes for a single report.
 
 use crate::config::{check_address, Config, ConfigError};
+use crate::deliver::{Audience, ChatKind, ChatTarget};
 use crate::moveo::Filters;
 use crate::period::parse_zone;
-use crate::render::email::Recipients;
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use std::collections::HashSet;
@@ -73,7 +73,8 @@ pub struct ReportSpec {
     pub filters: Filters,
     pub cadences: Vec<Cadence>,
     pub timezone: Tz,
-    pub audience: Recipients,
+    /// Who gets it, on which channels.
+    pub audience: Audience,
     /// Placeholder for a later issue: only "en" is rendered today.
     pub locale: String,
 }
@@ -92,7 +93,7 @@ impl ReportSpec {
             filters: config.filters.clone(),
             cadences: vec![Cadence::Weekly, Cadence::Monthly],
             timezone: config.timezone,
-            audience: config.recipients.clone(),
+            audience: Audience::email(config.recipients.clone()),
             locale: "en".into(),
         }
     }
@@ -106,7 +107,7 @@ impl ReportSpec {
             filters: Filters::default(),
             cadences: vec![Cadence::Weekly, Cadence::Monthly],
             timezone: chrono_tz::UTC,
-            audience: Recipients::default(),
+            audience: Audience::default(),
             locale: "en".into(),
         }
     }
@@ -153,7 +154,8 @@ const REPORT_KEYS: &[&str] = &[
     "brand",
 ];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
-const AUDIENCE_KEYS: &[&str] = &["to", "cc", "bcc"];
+const AUDIENCE_KEYS: &[&str] = &["to", "cc", "bcc", "slack", "teams", "webhook"];
+const CHAT_KEYS: &[&str] = &["name", "url", "secret"];
 
 /// Reads and checks a reports file. `source_name` names it in errors.
 pub fn parse(text: &str, source_name: &str) -> Result<Vec<ReportSpec>, SpecErrors> {
@@ -287,6 +289,72 @@ impl Checker<'_> {
         }
     }
 
+    /// `[[report.audience.slack]]` and its kin: a name, and where the URL (and a
+    /// webhook's signing secret) is kept. A URL written into the file is refused:
+    /// whoever holds it can post to the channel.
+    fn chat_targets(&mut self, audience: &toml::Table, kind: ChatKind) -> Vec<ChatTarget> {
+        let field = kind.as_str();
+        let tables: Vec<&toml::Table> = match audience.get(field) {
+            None => return Vec::new(),
+            Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_table) => {
+                items.iter().filter_map(toml::Value::as_table).collect()
+            }
+            Some(toml::Value::Table(one)) => vec![one],
+            Some(_) => {
+                self.problem(
+                    &format!("audience.{field}"),
+                    &format!("must be a table or tables: [[report.audience.{field}]]"),
+                );
+                return Vec::new();
+            }
+        };
+        let mut targets = Vec::new();
+        for (i, table) in tables.into_iter().enumerate() {
+            let shown = format!("audience.{field}[{i}]");
+            self.unknown_keys(table, CHAT_KEYS, &format!("{shown}."));
+            let name = self.string(table, "name", &format!("{shown}.name")).unwrap_or_else(|| format!("{}", i + 1));
+            let url = self.secret_ref(table, "url", &shown);
+            let signing_secret = self.secret_ref(table, "secret", &shown);
+            if url.is_none() && table.get("url").is_none() {
+                self.problem(&format!("{shown}.url"), "is required: \"ssm:/moveo-reports/…\" or \"env:NAME\"");
+            }
+            if kind.is_signed() && signing_secret.is_none() && table.get("secret").is_none() {
+                self.problem(
+                    &format!("{shown}.secret"),
+                    "is required: the HMAC key receivers verify the signature with (\"ssm:/…\" or \"env:NAME\")",
+                );
+            }
+            if !kind.is_signed() && table.contains_key("secret") {
+                self.problem(&format!("{shown}.secret"), &format!("{field} messages are not signed; remove it"));
+            }
+            if targets.iter().any(|t: &ChatTarget| t.name == name) {
+                self.problem(&format!("{shown}.name"), &format!("'{name}' is used by another {field} target"));
+            }
+            if let Some(url) = url {
+                targets.push(ChatTarget { kind, name, url, signing_secret });
+            }
+        }
+        targets
+    }
+
+    /// `ssm:/name` or `env:NAME`: where a secret is, never the secret.
+    fn secret_ref(&mut self, table: &toml::Table, field: &str, shown: &str) -> Option<KeySource> {
+        let value = self.string(table, field, &format!("{shown}.{field}"))?;
+        if let Some(name) = value.strip_prefix("ssm:").filter(|n| n.starts_with('/')) {
+            return Some(KeySource::Parameter(name.to_string()));
+        }
+        if let Some(name) = value.strip_prefix("env:").filter(|n| !n.is_empty()) {
+            return Some(KeySource::Env(name.to_string()));
+        }
+        // Never echo the value: it may be the secret itself.
+        self.problem(
+            &format!("{shown}.{field}"),
+            "must say where the secret is kept, \"ssm:/moveo-reports/…\" (an SSM SecureString) or \"env:NAME\"; \
+             a URL or key written into the file is refused",
+        );
+        None
+    }
+
     fn report(&mut self, t: &toml::Table) -> Option<ReportSpec> {
         let id = self.string(t, "id", "id");
         match &id {
@@ -362,7 +430,7 @@ impl Checker<'_> {
                 Some(_) => self.problem("filters.include_test_sessions", "must be true or false"),
             }
         }
-        let mut audience = Recipients::default();
+        let mut audience = Audience::default();
         match self.table(t, "audience") {
             None => {
                 if t.get("audience").is_none() {
@@ -372,7 +440,8 @@ impl Checker<'_> {
             Some(a) => {
                 self.unknown_keys(a, AUDIENCE_KEYS, "audience.");
                 let mut given = 0;
-                for (field, list) in [("to", &mut audience.to), ("cc", &mut audience.cc), ("bcc", &mut audience.bcc)] {
+                let email = &mut audience.email;
+                for (field, list) in [("to", &mut email.to), ("cc", &mut email.cc), ("bcc", &mut email.bcc)] {
                     let shown = format!("audience.{field}");
                     for address in self.strings(a, field, &shown) {
                         given += 1;
@@ -385,8 +454,14 @@ impl Checker<'_> {
                         }
                     }
                 }
-                if given == 0 {
-                    self.problem("audience", "is empty: give at least one address in to, cc or bcc");
+                for kind in ChatKind::ALL {
+                    audience.chats.extend(self.chat_targets(a, kind));
+                }
+                if given == 0 && audience.chats.is_empty() {
+                    self.problem(
+                        "audience",
+                        "is empty: give at least one address in to, cc or bcc, or a slack, teams or webhook target",
+                    );
                 }
             }
         }
@@ -441,7 +516,7 @@ audience = { to = ["bots@agency.example"] }
         assert_eq!(specs.len(), 2);
         assert_eq!(specs[0].timezone, chrono_tz::Europe::Berlin);
         assert_eq!(specs[0].filters.channels, ["web", "whatsapp"]);
-        assert_eq!(specs[0].audience.bcc, ["archive@agency.example"]);
+        assert_eq!(specs[0].audience.email.bcc, ["archive@agency.example"]);
         assert!(matches!(&specs[1].account.as_ref().unwrap().key, KeySource::Env(v) if v == "BOT_TEAM_MOVEO_KEY"));
         assert_eq!(specs[1].timezone, chrono_tz::UTC);
         assert_eq!(specs[1].cadences, [Cadence::Monthly]);
@@ -482,7 +557,8 @@ audience = { to = ["bots@agency.example"] }
         let empty = GOOD.replace("audience = { to = [\"bots@agency.example\"] }", "audience = { to = [] }");
         assert_eq!(
             problems(&empty),
-            ["report 'bot-team', field `audience`: is empty: give at least one address in to, cc or bcc"]
+            ["report 'bot-team', field `audience`: is empty: give at least one address in to, cc or bcc, or a slack, \
+              teams or webhook target"]
         );
 
         let no_id = GOOD.replace("id = \"bot-team\"\n", "");
@@ -496,5 +572,41 @@ audience = { to = ["bots@agency.example"] }
 
         let syntax = problems("[[report]\nid = ");
         assert!(syntax[0].starts_with("report (file), field `(syntax)`"), "{syntax:?}");
+    }
+
+    #[test]
+    fn chat_targets_say_where_their_url_is_kept_and_a_url_in_the_file_is_refused_without_echoing_it() {
+        let chats = GOOD.replace(
+            "audience = { to = [\"bots@agency.example\"] }",
+            r#"
+[[report.audience.slack]]
+name = "cx-weekly"
+url = "ssm:/moveo-reports/slack/cx"
+
+[[report.audience.webhook]]
+url = "env:BOT_HOOK_URL"
+secret = "ssm:/moveo-reports/hooks/bot"
+"#,
+        );
+        let specs = parse(&chats, "reports.toml").unwrap();
+        let audience = &specs[1].audience;
+        assert!(audience.email.is_empty());
+        assert_eq!(audience.chats.len(), 2);
+        assert_eq!(audience.chats[0].label(), "slack 'cx-weekly'");
+        assert!(matches!(&audience.chats[0].url, KeySource::Parameter(p) if p == "/moveo-reports/slack/cx"));
+        assert_eq!(audience.chats[1].label(), "webhook '1'");
+        assert!(matches!(&audience.chats[1].signing_secret, Some(KeySource::Parameter(_))));
+
+        let leaked = chats.replace("ssm:/moveo-reports/slack/cx", "https://hooks.slack.com/services/T0/B0/SECRETTOKEN");
+        let found = problems(&leaked);
+        assert!(found[0].starts_with("report 'bot-team', field `audience.slack[0].url`: must say where"), "{found:?}");
+        assert!(!found[0].contains("SECRETTOKEN"), "the URL is never echoed: {found:?}");
+
+        let unsigned = chats.replace("secret = \"ssm:/moveo-reports/hooks/bot\"\n", "");
+        assert_eq!(
+            problems(&unsigned),
+            ["report 'bot-team', field `audience.webhook[0].secret`: is required: the HMAC key receivers verify the \
+              signature with (\"ssm:/…\" or \"env:NAME\")"]
+        );
     }
 }

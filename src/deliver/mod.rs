@@ -1,23 +1,37 @@
-//! The last step: archive the artefacts, then mail them exactly once.
+//! The last step: archive the artefacts, then deliver them exactly once on
+//! every channel of the audience.
 //!
-//! Two narrow capabilities, `ReportStore` and `Mailer`, and one protocol on top
-//! of them (`deliver`): check → archive → claim → send → record. The claim is a
-//! create-if-absent write of a delivery record, so of two runs for the same
-//! report and recipients only one sends.
+//! Narrow capabilities (`ReportStore`, `Mailer`, `ChatPoster`) and one protocol
+//! on top of them (`protocol`): check → archive → claim → send → record, per
+//! channel target. The claim is a create-if-absent write of a delivery record,
+//! so of two runs for the same report and target only one sends, and a channel
+//! that failed is retried without repeating the ones that did not.
+//!
+//! A new channel is a module here that formats a `Digest` or `Parcel`, a
+//! `ChatKind` variant, and its key in the reports file (`spec.rs`).
 
+pub mod audience;
+pub mod channels;
+pub mod chat;
+pub mod digest;
 pub mod dir;
 pub mod eml;
 pub mod protocol;
 pub mod s3;
 pub mod ses;
+pub mod slack;
+pub mod teams;
+pub mod webhook;
 
+pub use audience::{Audience, ChatKind, ChatTarget, Recipients};
+pub use chat::ChatPoster;
+pub use digest::Parcel;
 pub use dir::DirStore;
 pub use eml::EmlOutbox;
 pub use s3::S3Store;
 pub use ses::SesMailer;
 
 use crate::pipeline::Completeness;
-use crate::render::email::Recipients;
 use crate::report::coverage::GapNote;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -71,26 +85,31 @@ pub trait ReportStore: Send + Sync {
     }
 }
 
+/// Why a channel did not take a report.
 #[derive(Debug, thiserror::Error)]
-pub enum MailError {
-    /// Refused and not sent: the sender or a recipient is not allowed (unverified in SES, malformed).
+pub enum ChannelError {
+    /// Refused and not delivered: a lasting problem (an unverified sender, a webhook
+    /// that is gone, a malformed payload) that trying again will not fix.
     #[error("{0}")]
     Rejected(String),
-    /// Not sent, for a passing reason (throttling, no connection).
-    #[error("sending the email: {0}")]
+    /// Not delivered, for a passing reason (throttling, a 5xx, no connection).
+    #[error("{0}")]
     Unavailable(String),
-    /// The request may have reached the mail service before it failed (a timeout,
-    /// a lost response): the message may or may not be out.
-    #[error("sending the email: {0}; the message may or may not have been sent")]
+    /// The request may have reached the service before it failed (a timeout, a
+    /// lost response): the report may or may not be out.
+    #[error("{0}; it may or may not have been delivered")]
     Uncertain(String),
 }
 
-impl MailError {
-    /// Whether the message certainly did not go out, so trying again cannot duplicate it.
+impl ChannelError {
+    /// Whether the report certainly did not go out, so trying again cannot duplicate it.
     pub fn certainly_not_sent(&self) -> bool {
-        !matches!(self, MailError::Uncertain(_))
+        !matches!(self, ChannelError::Uncertain(_))
     }
 }
+
+/// The email channel's errors are channel errors.
+pub type MailError = ChannelError;
 
 /// A finished MIME message and its envelope.
 pub struct OutgoingEmail<'a> {
@@ -182,6 +201,10 @@ impl std::fmt::Display for ClaimStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DeliveryRecord {
     pub status: ClaimStatus,
+    /// "email", "slack", "teams" or "webhook"; records from before channels are email.
+    #[serde(default = "email")]
+    pub channel: String,
+    /// The email addresses, or a chat target's label (never its URL).
     pub recipients: Vec<String>,
     pub claimed_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -195,6 +218,25 @@ pub struct DeliveryRecord {
     pub left_out: Vec<GapNote>,
 }
 
+fn email() -> String {
+    "email".into()
+}
+
+/// How one channel target fared.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChannelDelivery {
+    /// "email", or a chat target's label: "slack 'cx-weekly'".
+    pub channel: String,
+    #[serde(flatten)]
+    pub delivery: Delivery,
+}
+
+impl std::fmt::Display for ChannelDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.channel, self.delivery)
+    }
+}
+
 /// The outcome of delivery, for the CLI's last line and the Lambda response.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -202,7 +244,7 @@ pub enum Delivery {
     Sent {
         message_id: String,
         resend: bool,
-        /// The mailer that took it: "ses", or "eml" for a local file.
+        /// What took it: "ses", "eml" for a local file, or a chat kind ("slack").
         via: &'static str,
     },
     AlreadyDelivered {
@@ -224,6 +266,8 @@ impl std::fmt::Display for Delivery {
                 let again = if *resend { " again on request" } else { "" };
                 if *via == "eml" {
                     write!(f, "written{again} to {message_id} (the message exactly as SES would get it)")
+                } else if *via != "ses" {
+                    write!(f, "posted{again} ({message_id})")
                 } else {
                     write!(f, "sent{again} (message id {message_id})")
                 }
@@ -242,7 +286,7 @@ impl std::fmt::Display for Delivery {
                 claimed_at.format("%Y-%m-%d %H:%M UTC"),
             ),
             Delivery::DryRun => write!(f, "dry run: nothing sent"),
-            Delivery::NoRecipients => write!(f, "no recipients configured: nothing sent (set REPORT_RECIPIENTS or --recipients)"),
+            Delivery::NoRecipients => write!(f, "no audience configured: nothing sent (set REPORT_RECIPIENTS or --recipients, or an audience in the reports file)"),
         }
     }
 }

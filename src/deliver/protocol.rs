@@ -1,19 +1,20 @@
-//! The delivery protocol, on top of the two narrow capabilities: check →
-//! archive → claim → send → record, so each (report, period, recipients) is
-//! mailed at most once whatever retries, redeliveries or concurrent runs do.
+//! The delivery protocol, on top of the store: check → archive → claim → send
+//! → record, so each (report, period, channel, target) gets the report at most
+//! once whatever retries, redeliveries or concurrent runs do.
 //!
-//! It knows nothing of rendering: it gets finished artefacts and a finished
-//! message, so it can be tested with `DirStore` and any `Mailer`.
+//! It knows nothing of rendering or of any channel: it gets finished artefacts
+//! and a send to make, so it can be tested with `DirStore` and any future.
 
+use super::audience::ChatTarget;
 use super::{
-    sha256_hex, Artifact, ClaimStatus, Delivery, DeliveryRecord, MailError, Mailer, Manifest, ManifestEntry,
-    OutgoingEmail, ReportStore, StoreError,
+    sha256_hex, Artifact, ChannelError, ClaimStatus, Delivery, DeliveryRecord, Manifest, ManifestEntry, Recipients,
+    ReportStore, StoreError,
 };
 use crate::period::Period;
 use crate::pipeline::Completeness;
-use crate::render::email::Recipients;
 use crate::report::coverage::GapNote;
 use chrono::Utc;
+use std::future::Future;
 
 /// Where one report's period lives in the store, and its delivery records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +41,9 @@ impl Keys {
         self.file("manifest.json")
     }
 
-    /// The record of a delivery to these recipients: the same people get a report
-    /// once, a different list is a different delivery.
+    /// The record of an email to these recipients: the same people get a report
+    /// once, a different list is a different delivery. (Email records keep the
+    /// name they had before other channels, so old claims still hold.)
     pub fn record(&self, recipients: &Recipients) -> String {
         let mut all: Vec<String> = recipients.all().map(|a| a.trim().to_ascii_lowercase()).collect();
         all.sort();
@@ -50,13 +52,19 @@ impl Keys {
         self.file(&format!("deliveries/{}.json", &digest[..16]))
     }
 
+    /// The record of a post to a chat target: `deliveries/slack-{hash}.json`.
+    pub fn chat_record(&self, target: &ChatTarget) -> String {
+        let digest = sha256_hex(target.identity().as_bytes());
+        self.file(&format!("deliveries/{}-{}.json", target.kind.as_str(), &digest[..16]))
+    }
+
     /// A deliberate resend keeps the original record and leaves one of its own beside it,
     /// keyed by the request: a retried or redelivered resend (same Lambda request or SQS
     /// message id) finds its own record and does not send a third copy.
-    pub fn resend_record(&self, recipients: &Recipients, request_id: &str) -> String {
+    pub fn resend_record(record: &str, request_id: &str) -> String {
         let id: String =
             request_id.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-        self.record(recipients).replace(".json", &format!("-resend-{id}.json"))
+        record.replace(".json", &format!("-resend-{id}.json"))
     }
 }
 
@@ -69,19 +77,35 @@ pub struct ManifestHead {
     pub left_out: Vec<GapNote>,
 }
 
-/// Who is claiming a delivery, and what it is.
+/// Who is claiming a delivery to one channel target, and what it is.
 pub struct Claim<'a> {
-    pub recipients: &'a Recipients,
+    /// The target's record (`Keys::record`, `Keys::chat_record`), before a resend's suffix.
+    pub record: String,
+    /// "email", "slack", …
+    pub channel: &'static str,
+    /// The addresses, or the chat target's label.
+    pub recipients: Vec<String>,
     pub request_id: &'a str,
     pub resend: bool,
     pub left_out: &'a [GapNote],
+}
+
+impl Claim<'_> {
+    /// Where this claim is written: the target's record, or a resend's own beside it.
+    pub fn key(&self) -> String {
+        if self.resend {
+            Keys::resend_record(&self.record, self.request_id)
+        } else {
+            self.record.clone()
+        }
+    }
 }
 
 /// A send that failed, with what happens on the next try.
 #[derive(Debug, thiserror::Error)]
 #[error("{source}. The report is archived at {archived}; {next}")]
 pub struct SendError {
-    pub source: MailError,
+    pub source: ChannelError,
     pub archived: String,
     /// What happens on the next try, which depends on whether the claim was released.
     pub next: String,
@@ -97,17 +121,16 @@ pub enum DeliverError {
     Send(#[from] SendError),
 }
 
-/// The protocol over one store and one mailer.
-pub struct Protocol<'a, R, M> {
+/// The protocol over one store.
+pub struct Protocol<'a, R> {
     pub store: &'a R,
-    pub mailer: &'a M,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec_pretty(value).expect("records and manifests always serialise")
 }
 
-impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
+impl<R: ReportStore> Protocol<'_, R> {
     /// The record at `key`, if a claim was ever made there.
     pub async fn already_delivered(&self, key: &str) -> Result<Option<DeliveryRecord>, StoreError> {
         let Some(bytes) = self.store.get(key).await? else {
@@ -116,6 +139,7 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
         // An unreadable record still proves a claim was made; never send on doubt.
         Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| DeliveryRecord {
             status: ClaimStatus::Unknown,
+            channel: String::new(),
             recipients: vec![],
             claimed_at: Utc::now(),
             sent_at: None,
@@ -183,16 +207,23 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
     /// Claim → send → record. A failed send releases the claim so a retry can send;
     /// a process that dies after sending leaves the claim, so the report is never
     /// sent twice (see the README on this trade-off).
-    pub async fn send_once(
+    /// `send` is not started unless the claim is ours; `via` names what sends it.
+    pub async fn send_once<F>(
         &self,
         keys: &Keys,
         claim: Claim<'_>,
-        email: &OutgoingEmail<'_>,
-    ) -> Result<Delivery, DeliverError> {
+        via: &'static str,
+        send: F,
+    ) -> Result<Delivery, DeliverError>
+    where
+        F: Future<Output = Result<String, ChannelError>>,
+    {
         let claimed_at = Utc::now();
+        let key = claim.key();
         let mut record = DeliveryRecord {
             status: ClaimStatus::Sending,
-            recipients: claim.recipients.all().cloned().collect(),
+            channel: claim.channel.to_string(),
+            recipients: claim.recipients.clone(),
             claimed_at,
             sent_at: None,
             message_id: None,
@@ -200,11 +231,6 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
             resend: claim.resend,
             outcome: Some(Completeness::of(claim.left_out)),
             left_out: claim.left_out.to_vec(),
-        };
-        let key = if claim.resend {
-            keys.resend_record(claim.recipients, claim.request_id)
-        } else {
-            keys.record(claim.recipients)
         };
         let mut tries = 0;
         while !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
@@ -230,7 +256,7 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
                 }
             }
         }
-        let message_id = match self.mailer.send(email).await {
+        let message_id = match send.await {
             Ok(id) => id,
             Err(source) => return Err(self.after_failed_send(source, &key, record, keys).await.into()),
         };
@@ -241,14 +267,14 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
         if let Err(e) = self.store.put(&key, "application/json", &json(&record)).await {
             tracing::warn!(error = %e, key, "sent, but could not record the delivery; the claim still prevents a resend");
         }
-        Ok(Delivery::Sent { message_id, resend: claim.resend, via: self.mailer.name() })
+        Ok(Delivery::Sent { message_id, resend: claim.resend, via })
     }
 
     /// A refused send releases the claim so a retry can send; an uncertain one keeps
     /// it (marked `unknown`), because a retry could send the report twice.
     async fn after_failed_send(
         &self,
-        source: MailError,
+        source: ChannelError,
         key: &str,
         mut record: DeliveryRecord,
         keys: &Keys,
@@ -261,7 +287,7 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
                 tracing::warn!(error = %e, key, "could not mark the delivery claim as unknown; it still blocks a resend");
             }
             let next = format!(
-                "the claim {record_at} is kept, so no retry sends a duplicate. If the mail did not arrive, send it \
+                "the claim {record_at} is kept, so no retry sends a duplicate. If it did not arrive, send it \
                  with --resend (or \"resend\": true in the event)"
             );
             return SendError { source, archived, next, released: false };
@@ -269,7 +295,7 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
         match self.store.delete(key).await {
             Ok(()) => {
                 let next = match source {
-                    MailError::Unavailable(_) => "the next try sends it".to_string(),
+                    ChannelError::Unavailable(_) => "the next try sends it".to_string(),
                     _ => "once that is fixed, the next run sends it".to_string(),
                 };
                 SendError { source, archived, next, released: true }
@@ -289,12 +315,34 @@ impl<R: ReportStore, M: Mailer> Protocol<'_, R, M> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deliver::{DirStore, EmlOutbox};
+    use crate::deliver::DirStore;
     use crate::period::PeriodRequest;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn keys() -> Keys {
         let now = "2026-11-25T08:00:00Z".parse().unwrap();
         Keys::new("brand-a", &Period::resolve(PeriodRequest::Weekly, chrono_tz::UTC, now).unwrap())
+    }
+
+    fn team() -> Recipients {
+        Recipients { to: vec!["team@x.com".into()], ..Default::default() }
+    }
+
+    fn claim(request_id: &str, resend: bool) -> Claim<'_> {
+        Claim {
+            record: keys().record(&team()),
+            channel: "email",
+            recipients: vec!["team@x.com".into()],
+            request_id,
+            resend,
+            left_out: &[],
+        }
+    }
+
+    /// A channel that counts its sends and answers `result`.
+    async fn send(count: &AtomicUsize, result: Result<&str, ChannelError>) -> Result<String, ChannelError> {
+        count.fetch_add(1, Ordering::SeqCst);
+        result.map(str::to_string)
     }
 
     #[test]
@@ -305,6 +353,23 @@ mod tests {
         let b = Recipients { to: vec!["b@x.com".into()], bcc: vec!["a@x.com".into()], ..Default::default() };
         assert_eq!(k.record(&a), k.record(&b));
         assert!(k.record(&a).starts_with("reports/brand-a/weekly/2026-11-16_2026-11-22/deliveries/"));
+    }
+
+    #[test]
+    fn a_chat_record_is_per_kind_and_target_and_never_holds_the_url() {
+        use crate::deliver::{ChatKind, ChatTarget};
+        use crate::spec::KeySource;
+        let target = |kind, param: &str| ChatTarget {
+            kind,
+            name: "cx".into(),
+            url: KeySource::Parameter(param.into()),
+            signing_secret: None,
+        };
+        let slack = keys().chat_record(&target(ChatKind::Slack, "/moveo-reports/slack/cx"));
+        assert!(slack.contains("/deliveries/slack-"), "{slack}");
+        assert_ne!(slack, keys().chat_record(&target(ChatKind::Teams, "/moveo-reports/slack/cx")));
+        assert_ne!(slack, keys().chat_record(&target(ChatKind::Slack, "/moveo-reports/slack/other")));
+        assert!(!slack.contains("moveo-reports/slack"));
     }
 
     /// A store where another run always holds the claim but its record cannot be read yet
@@ -332,43 +397,63 @@ mod tests {
     #[tokio::test]
     async fn a_claim_that_cannot_be_read_is_never_taken_for_ours() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, mailer) = (Contended(DirStore::new(dir.path())), EmlOutbox::new(dir.path().join("outbox")));
-        let protocol = Protocol { store: &store, mailer: &mailer };
-        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
-        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
-        let claim = Claim { recipients: &to, request_id: "r1", resend: false, left_out: &[] };
-        let err = protocol.send_once(&keys(), claim, &email).await.unwrap_err();
+        let store = Contended(DirStore::new(dir.path()));
+        let sent = AtomicUsize::new(0);
+        let err = Protocol { store: &store }
+            .send_once(&keys(), claim("r1", false), "eml", send(&sent, Ok("id")))
+            .await
+            .unwrap_err();
         assert!(matches!(err, DeliverError::Store(ref e) if e.is_retryable()), "{err}");
-        assert!(!dir.path().join("outbox").exists(), "nothing sent on doubt");
+        assert_eq!(sent.load(Ordering::SeqCst), 0, "nothing sent on doubt");
     }
 
     #[tokio::test]
     async fn a_retried_resend_finds_its_own_record_and_sends_once() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, mailer) = (DirStore::new(dir.path()), EmlOutbox::new(dir.path().join("outbox")));
-        let protocol = Protocol { store: &store, mailer: &mailer };
-        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
-        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
-        let resend = || Claim { recipients: &to, request_id: "lambda-req-7", resend: true, left_out: &[] };
-        assert!(matches!(protocol.send_once(&keys(), resend(), &email).await.unwrap(), Delivery::Sent { .. }));
-        let retry = protocol.send_once(&keys(), resend(), &email).await.unwrap();
-        assert!(matches!(retry, Delivery::AlreadyDelivered { .. }), "{retry:?}");
-        assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
+        let store = DirStore::new(dir.path());
+        let protocol = Protocol { store: &store };
+        let sent = AtomicUsize::new(0);
+        let first = protocol.send_once(&keys(), claim("lambda-req-7", true), "eml", send(&sent, Ok("a"))).await;
+        assert!(matches!(first.unwrap(), Delivery::Sent { resend: true, .. }));
+        let retry = protocol.send_once(&keys(), claim("lambda-req-7", true), "eml", send(&sent, Ok("b"))).await;
+        assert!(matches!(retry.unwrap(), Delivery::AlreadyDelivered { .. }));
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
     async fn a_claim_is_sent_once_and_its_record_says_sent() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, mailer) = (DirStore::new(dir.path()), EmlOutbox::new(dir.path().join("outbox")));
-        let protocol = Protocol { store: &store, mailer: &mailer };
-        let to = Recipients { to: vec!["team@x.com".into()], ..Default::default() };
-        let email = OutgoingEmail { from: "r@x.com", recipients: &to, raw: b"Subject: t\r\n\r\nhi", slug: "s" };
-        let claim = || Claim { recipients: &to, request_id: "r1", resend: false, left_out: &[] };
-        assert!(matches!(protocol.send_once(&keys(), claim(), &email).await.unwrap(), Delivery::Sent { .. }));
-        let second = protocol.send_once(&keys(), claim(), &email).await.unwrap();
+        let store = DirStore::new(dir.path());
+        let protocol = Protocol { store: &store };
+        let sent = AtomicUsize::new(0);
+        let first = protocol.send_once(&keys(), claim("r1", false), "ses", send(&sent, Ok("m-1"))).await.unwrap();
+        assert!(matches!(first, Delivery::Sent { ref message_id, .. } if message_id == "m-1"));
+        let second = protocol.send_once(&keys(), claim("r2", false), "ses", send(&sent, Ok("m-2"))).await.unwrap();
         assert!(matches!(second, Delivery::AlreadyDelivered { state: ClaimStatus::Sent, .. }), "{second:?}");
-        let record = protocol.already_delivered(&keys().record(&to)).await.unwrap().unwrap();
-        assert_eq!(record.status, ClaimStatus::Sent);
-        assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
+        let record = protocol.already_delivered(&keys().record(&team())).await.unwrap().unwrap();
+        assert_eq!((record.status, record.channel.as_str()), (ClaimStatus::Sent, "email"));
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_busy_channel_releases_its_claim_and_an_uncertain_one_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DirStore::new(dir.path());
+        let protocol = Protocol { store: &store };
+        let sent = AtomicUsize::new(0);
+        let busy = ChannelError::Unavailable("slack answered HTTP 503".into());
+        let err = protocol.send_once(&keys(), claim("r1", false), "slack", send(&sent, Err(busy))).await.unwrap_err();
+        let DeliverError::Send(e) = err else { panic!("{err}") };
+        assert!(e.released && e.to_string().starts_with("slack answered HTTP 503."), "{e}");
+        assert!(protocol.already_delivered(&keys().record(&team())).await.unwrap().is_none(), "released");
+
+        let lost = ChannelError::Uncertain("no answer".into());
+        let err = protocol.send_once(&keys(), claim("r2", false), "slack", send(&sent, Err(lost))).await.unwrap_err();
+        assert!(matches!(err, DeliverError::Send(SendError { released: false, .. })), "{err}");
+        let kept = protocol.already_delivered(&keys().record(&team())).await.unwrap().unwrap();
+        assert_eq!(kept.status, ClaimStatus::Unknown);
+        let third = protocol.send_once(&keys(), claim("r3", false), "slack", send(&sent, Ok("x"))).await.unwrap();
+        assert!(matches!(third, Delivery::AlreadyDelivered { state: ClaimStatus::Unknown, .. }));
+        assert_eq!(sent.load(Ordering::SeqCst), 2, "never a third send on doubt");
     }
 }

@@ -11,31 +11,13 @@
 //! ```
 
 use super::charts::Chart;
+use crate::deliver::Recipients;
 use chrono::{DateTime, Utc};
 use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::HeaderType;
 use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
-
-/// Who a report goes to. Bcc never appears in the message, only in the envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Recipients {
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub bcc: Vec<String>,
-}
-
-impl Recipients {
-    /// Every address the message is delivered to, for the SES envelope.
-    pub fn all(&self) -> impl Iterator<Item = &String> {
-        self.to.iter().chain(&self.cc).chain(&self.bcc)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.all().next().is_none()
-    }
-}
 
 pub struct EmailParts<'a> {
     pub subject: &'a str,

@@ -6,9 +6,9 @@ use chrono::Utc;
 use moveo_reports::app::{self, Outbox, Store};
 use moveo_reports::config::Config;
 use moveo_reports::deliver::{sha256_hex, Delivery, Manifest};
+use moveo_reports::deliver::{Audience, Recipients};
 use moveo_reports::period::{Period, PeriodRequest};
 use moveo_reports::pipeline::ReportRequest;
-use moveo_reports::render::email::Recipients;
 use std::collections::HashMap;
 
 const TEAM: &str = "team@acme.example,lead@acme.example";
@@ -180,13 +180,13 @@ async fn the_same_request_twice_at_the_same_time_sends_one_email() {
         period: PeriodRequest::Monthly,
         tz: chrono_tz::UTC,
         now: Utc::now(),
-        recipients: Recipients { to: vec!["team@acme.example".into()], ..Default::default() },
+        audience: Audience::email(Recipients { to: vec!["team@acme.example".into()], ..Default::default() }),
         dry_run: false,
         resend: false,
         request_id: "same".into(),
     };
     let (x, y) = tokio::join!(a.run(&request), b.run(&request));
-    let outcomes = [x.unwrap().delivery, y.unwrap().delivery];
+    let outcomes = [x.unwrap().deliveries.remove(0).delivery, y.unwrap().deliveries.remove(0).delivery];
     let sent = outcomes.iter().filter(|d| matches!(d, Delivery::Sent { .. })).count();
     assert_eq!(sent, 1, "{outcomes:?}");
     assert_eq!(moto.sent().await.len(), 1);
@@ -204,7 +204,7 @@ async fn a_send_whose_answer_is_lost_is_never_repeated_automatically() {
     let lost = run(report_cli(&moto, dir.path()).env("AWS_ENDPOINT_URL_SES", &ses_via_proxy));
     assert!(!lost.status.success());
     let err = stderr(&lost);
-    assert!(err.contains("may or may not have been sent"), "{err}");
+    assert!(err.contains("may or may not have been delivered"), "{err}");
     assert!(err.contains("--resend"), "{err}");
     assert!(!err.contains("again can succeed"), "retrying could send twice: {err}");
     assert_eq!(moto.sent().await.len(), 1, "SES did accept it");
@@ -254,6 +254,7 @@ async fn a_claim_whose_answer_was_lost_is_still_ours() {
         source: moveo_reports::analytics::DemoData::default(),
         store: LostClaimAnswer { inner: moveo_reports::deliver::DirStore::new(dir.path()), lost: false.into() },
         mailer: moveo_reports::deliver::EmlOutbox::new(dir.path().join("outbox")),
+        chats: moveo_reports::deliver::ChatPoster::local(),
         renderer: moveo_reports::render::Renderer::new().unwrap(),
         sender: moveo_reports::pipeline::Sender { from: SENDER.into(), reply_to: None },
     };
@@ -263,9 +264,9 @@ async fn a_claim_whose_answer_was_lost_is_still_ours() {
         ..weekly_request(spec, chrono_tz::UTC, Utc::now(), "team@acme.example")
     };
     let outcome = pipeline.run(&request).await.unwrap();
-    assert!(matches!(outcome.delivery, Delivery::Sent { .. }), "{:?}", outcome.delivery);
+    assert!(matches!(outcome.deliveries[0].delivery, Delivery::Sent { .. }), "{:?}", outcome.deliveries);
     assert_eq!(files_under(&dir.path().join("outbox")).len(), 1);
     // Another run's claim is not: the next request finds the report delivered.
     let again = pipeline.run(&ReportRequest { request_id: "r-2".into(), ..request }).await.unwrap();
-    assert!(matches!(again.delivery, Delivery::AlreadyDelivered { .. }), "{:?}", again.delivery);
+    assert!(matches!(again.deliveries[0].delivery, Delivery::AlreadyDelivered { .. }), "{:?}", again.deliveries);
 }

@@ -431,6 +431,7 @@ pub fn local_pipeline<S: moveo_reports::analytics::AnalyticsSource>(
         source,
         store: moveo_reports::deliver::DirStore::new(dir),
         mailer: moveo_reports::deliver::EmlOutbox::new(dir.join("outbox")),
+        chats: moveo_reports::deliver::ChatPoster::local(),
         renderer: moveo_reports::render::Renderer::new().unwrap(),
         sender: moveo_reports::pipeline::Sender { from: "reports@example.com".into(), reply_to: None },
     }
@@ -448,9 +449,83 @@ pub fn weekly_request(
         period: moveo_reports::period::PeriodRequest::Weekly,
         tz,
         now,
-        recipients: moveo_reports::render::email::Recipients { to: vec![to.into()], ..Default::default() },
+        audience: moveo_reports::deliver::Audience::email(moveo_reports::deliver::Recipients {
+            to: vec![to.into()],
+            ..Default::default()
+        }),
         dry_run: false,
         resend: false,
         request_id: "test".into(),
+    }
+}
+
+/// A webhook receiver (tests/standin/receiver.py) on a free loopback port, standing in
+/// for Slack, Teams and webhook endpoints: it records every post and answers as planned.
+pub struct Receiver {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+/// One request the receiver got.
+#[derive(Debug, serde::Deserialize)]
+pub struct Received {
+    pub path: String,
+    pub status: u16,
+    pub headers: std::collections::HashMap<String, String>,
+    pub body: String,
+}
+
+impl Received {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("the post is JSON")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Receiver {
+    pub fn start() -> Receiver {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = Command::new(python())
+            .arg(repo().join("tests/standin/receiver.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port =
+            line.trim().strip_prefix("PORT=").unwrap_or_else(|| panic!("receiver said {line:?}")).parse().unwrap();
+        Receiver { child, port }
+    }
+
+    /// The URL of one endpoint; the path stands for the secret part of a real webhook URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The next answers for `path`, then 200 again.
+    pub async fn plan(&self, path: &str, statuses: &[u16], retry_after: Option<u64>) {
+        let body = serde_json::json!({ "path": path, "statuses": statuses, "retry_after": retry_after });
+        let r = reqwest::Client::new().post(self.url("/_control/plan")).body(body.to_string()).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
+
+    /// Every post so far to `path`.
+    pub async fn received(&self, path: &str) -> Vec<Received> {
+        let r = reqwest::get(self.url("/_control/received")).await.unwrap();
+        let all: Vec<Received> = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+        all.into_iter().filter(|r| r.path == path).collect()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, so the crate links once. Each module starts
 //! the real parts it needs (the CLI binary, the Moveo stand-in, moto) itself.
 
+mod channels;
 mod delivery;
 mod fanout;
 mod first_contact;

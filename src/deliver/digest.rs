@@ -1,0 +1,154 @@
+//! What every channel is given: the rendered report's summary, its model and
+//! where the archive is. Channel adapters format this and nothing else.
+
+use crate::report::Report;
+use serde::Serialize;
+
+/// How many intents a chat message lists; the full list is in the report behind the link.
+pub const CHAT_INTENTS: usize = 5;
+
+/// One delivered report, channel-neutral.
+pub struct Parcel<'a> {
+    pub report_id: &'a str,
+    pub report: &'a Report,
+    /// A link a reader can open (presigned or public), when the store has one.
+    pub link: Option<&'a str>,
+    /// Where the archive is, for people: `s3://bucket/reports/…`.
+    pub archive: &'a str,
+}
+
+/// A headline figure as chat messages show it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    /// "▲ 12.3%" or "new"; empty when there is nothing to compare with.
+    pub change: String,
+    /// "good", "bad" or "neutral".
+    pub tone: &'static str,
+}
+
+/// An intent line: name and its count.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IntentLine {
+    pub name: String,
+    pub count: String,
+    pub change: String,
+}
+
+/// The content every chat message carries, in the same order everywhere.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Digest {
+    pub title: String,
+    pub period: String,
+    pub previous: String,
+    pub figures: Vec<Figure>,
+    pub intents: Vec<IntentLine>,
+    /// One line per section left out (a query Moveo rejected).
+    pub left_out: Vec<String>,
+    pub demo: bool,
+    pub link: Option<String>,
+}
+
+impl Digest {
+    pub fn of(parcel: &Parcel<'_>) -> Digest {
+        let report = parcel.report;
+        Digest {
+            title: report.subject(),
+            period: report.meta.period_label.clone(),
+            previous: report.meta.previous_label.clone(),
+            figures: report
+                .kpis
+                .iter()
+                .map(|k| Figure {
+                    label: k.label.to_string(),
+                    value: k.display.clone(),
+                    change: if k.change.direction == "none" { String::new() } else { k.change.text.clone() },
+                    tone: k.change.tone,
+                })
+                .collect(),
+            intents: report
+                .intents
+                .iter()
+                .take(CHAT_INTENTS)
+                .map(|i| IntentLine {
+                    name: i.name.clone(),
+                    count: i.count_display.clone(),
+                    change: i.change.text.clone(),
+                })
+                .collect(),
+            left_out: report.coverage.gaps.iter().map(|g| g.left_out.clone()).collect(),
+            demo: report.meta.demo,
+            link: parcel.link.map(str::to_string),
+        }
+    }
+}
+
+/// `text` cut to at most `max` characters, ending in "…" when cut. Counted in
+/// characters, not bytes, so a cut never splits one.
+pub fn clip(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// Line breaks and other control characters out of a one-line string, so a
+/// hostile name cannot start a new block, heading or list item.
+pub fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_counts_characters_and_marks_the_cut() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("Änderung der Lieferadresse", 10), "Änderung…");
+        assert_eq!(clip("ab cd", 4), "ab…");
+        assert_eq!(clip("🙂🙂🙂🙂", 3), "🙂🙂…");
+        assert_eq!(one_line("a\nb\r\tc"), "a b  c");
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::*;
+
+    /// A digest with hostile, long and many-figure content, as formats must survive it.
+    pub fn hostile() -> Digest {
+        let figure = |i: usize| Figure {
+            label: format!("Figure {i}"),
+            value: format!("{}", i * 1000),
+            change: "▲ 12.3%".into(),
+            tone: "good",
+        };
+        Digest {
+            title: "Brand <A> & \"B\" · Weekly report · 16–22 Nov 2026".into(),
+            period: "16–22 Nov 2026".into(),
+            previous: "9–15 Nov 2026".into(),
+            figures: (1..=12).map(figure).collect(),
+            intents: vec![
+                IntentLine { name: "<!channel> ping *everyone*".into(), count: "120".into(), change: "▲ 5%".into() },
+                IntentLine {
+                    name: "[click](https://evil.example) **now**\n# heading".into(),
+                    count: "80".into(),
+                    change: "new".into(),
+                },
+                IntentLine { name: "x".repeat(500), count: "3".into(), change: "=".into() },
+            ],
+            left_out: vec!["Top intents <b>".into()],
+            demo: false,
+            link: Some(
+                "https://bucket.s3.amazonaws.com/reports/brand-a/report.pdf?X-Amz-Signature=abc&X-Amz-Expires=604800"
+                    .into(),
+            ),
+        }
+    }
+}

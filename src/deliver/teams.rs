@@ -1,0 +1,106 @@
+//! The Microsoft Teams message: an Adaptive Card (1.4) posted to a Workflows
+//! webhook, well under Teams' 28 KB card limit.
+
+use super::digest::{clip, one_line, Digest};
+use serde_json::{json, Value};
+
+/// Teams refuses cards above about 28 KB; ours are a few KB, and this is checked.
+pub const CARD_MAX_BYTES: usize = 28 * 1024;
+const NAME_MAX: usize = 60;
+
+/// Adaptive Card text is Markdown: a backslash keeps a hostile name's `**`,
+/// `[link](…)` or `_` from being formatting.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        if "\\*_[]()~`#>".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn text(content: String) -> Value {
+    json!({ "type": "TextBlock", "text": content, "wrap": true })
+}
+
+pub fn message(digest: &Digest) -> Value {
+    let mut body = vec![
+        json!({ "type": "TextBlock", "text": escape(&digest.title), "wrap": true, "weight": "Bolder", "size": "Large" }),
+        json!({
+            "type": "TextBlock",
+            "text": format!("Compared with {}{}", escape(&digest.previous), if digest.demo { " · made from built-in demo data" } else { "" }),
+            "wrap": true,
+            "isSubtle": true,
+            "spacing": "None"
+        }),
+    ];
+    if !digest.left_out.is_empty() {
+        let lines: Vec<String> = digest.left_out.iter().map(|l| escape(l)).collect();
+        body.push(json!({
+            "type": "TextBlock",
+            "text": format!("Part of this report is missing: {}", lines.join("; ")),
+            "wrap": true,
+            "color": "Attention"
+        }));
+    }
+    let figures: Vec<Value> = digest
+        .figures
+        .iter()
+        .map(|f| {
+            let change = if f.change.is_empty() { String::new() } else { format!(" ({})", escape(&f.change)) };
+            json!({ "title": escape(&f.label), "value": format!("{}{change}", escape(&f.value)) })
+        })
+        .collect();
+    if !figures.is_empty() {
+        body.push(json!({ "type": "FactSet", "facts": figures }));
+    }
+    if !digest.intents.is_empty() {
+        let mut heading = text("Top intents".into());
+        heading["weight"] = "Bolder".into();
+        heading["spacing"] = "Medium".into();
+        body.push(heading);
+        let facts: Vec<Value> = digest
+            .intents
+            .iter()
+            .map(|i| {
+                json!({ "title": escape(&clip(&i.name, NAME_MAX)), "value": format!("{} ({})", i.count, escape(&i.change)) })
+            })
+            .collect();
+        body.push(json!({ "type": "FactSet", "facts": facts }));
+    }
+    let mut card = json!({
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "msteams": { "width": "Full" }
+    });
+    if let Some(url) = &digest.link {
+        card["actions"] = json!([{ "type": "Action.OpenUrl", "title": "Open the report (PDF)", "url": url }]);
+    }
+    json!({
+        "type": "message",
+        "attachments": [{ "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": card }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deliver::digest::fixture::hostile;
+
+    #[test]
+    fn a_card_escapes_markdown_keeps_one_line_per_name_and_stays_small() {
+        let message = message(&hostile());
+        let card = &message["attachments"][0]["content"];
+        assert_eq!(card["version"], "1.4");
+        let facts = card["body"].as_array().unwrap().iter().filter(|e| e["type"] == "FactSet").collect::<Vec<_>>();
+        let intents = facts[1]["facts"].as_array().unwrap();
+        assert_eq!(intents[1]["title"], "\\[click\\]\\(https://evil.example\\) \\*\\*now\\*\\* \\# heading");
+        assert_eq!(intents[2]["title"].as_str().unwrap().chars().count(), NAME_MAX);
+        assert_eq!(card["actions"][0]["url"], hostile().link.unwrap());
+        assert!(serde_json::to_vec(&message).unwrap().len() < CARD_MAX_BYTES);
+    }
+}
