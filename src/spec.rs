@@ -154,7 +154,8 @@ const REPORT_KEYS: &[&str] = &[
     "brand",
 ];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
-const AUDIENCE_KEYS: &[&str] = &["to", "cc", "bcc", "slack", "teams", "webhook"];
+/// The email fields; each `ChatKind` adds its own key (`slack`, `teams`, `webhook`).
+const EMAIL_KEYS: &[&str] = &["to", "cc", "bcc"];
 const CHAT_KEYS: &[&str] = &["name", "url", "secret"];
 
 /// Reads and checks a reports file. `source_name` names it in errors.
@@ -438,7 +439,8 @@ impl Checker<'_> {
                 }
             }
             Some(a) => {
-                self.unknown_keys(a, AUDIENCE_KEYS, "audience.");
+                let known: Vec<&str> = EMAIL_KEYS.iter().copied().chain(ChatKind::ALL.map(ChatKind::as_str)).collect();
+                self.unknown_keys(a, &known, "audience.");
                 let mut given = 0;
                 let email = &mut audience.email;
                 for (field, list) in [("to", &mut email.to), ("cc", &mut email.cc), ("bcc", &mut email.bcc)] {
