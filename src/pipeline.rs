@@ -202,11 +202,17 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
 
         // A report already delivered on every channel is not rebuilt, re-archived or re-sent.
         // When only some are, it is rebuilt and only the others get it.
-        if !request.dry_run && !request.resend {
-            if let Some(done) = channels::all_delivered(&self.protocol(), &keys, &request.audience).await? {
-                return Ok(self.outcome_without_work(spec, &period, &keys, done, t));
-            }
+        let prior = if request.dry_run || request.resend {
+            None
+        } else {
+            Some(channels::prior(&self.protocol(), &keys, &request.audience).await?)
+        };
+        if let Some(prior) = prior.as_ref().filter(|p| p.complete()) {
+            let done = (prior.done.clone(), prior.left_out.clone());
+            return Ok(self.outcome_without_work(spec, &period, &keys, done, t));
         }
+        // Targets already served were sent links to this archive: it is not replaced.
+        let keep_archive = prior.as_ref().is_some_and(channels::Prior::started);
         let (current, before) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
         let report = timed("model", &mut t.model, || {
             Report::build(&period, &current, &before, spec, self.source.name(), Utc::now())
@@ -225,8 +231,12 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             request_id: request.request_id.clone(),
             left_out: left_out.clone(),
         };
-        let written =
-            phase("archive", &mut t.archive, self.protocol().archive(&keys, &period, head, rendered.artifacts)).await?;
+        let written = if keep_archive {
+            info!(archive = %self.store.locate(keys.prefix()), "kept: earlier targets were sent this archive");
+            Vec::new()
+        } else {
+            phase("archive", &mut t.archive, self.protocol().archive(&keys, &period, head, rendered.artifacts)).await?
+        };
         let deliveries = if request.dry_run {
             vec![ChannelDelivery { channel: "all".into(), delivery: Delivery::DryRun }]
         } else if request.audience.is_empty() {

@@ -50,7 +50,7 @@ impl KeySource {
         match self {
             KeySource::Parameter(name) => format!("SSM parameter {name}"),
             KeySource::Env(name) => format!("environment variable {name}"),
-            KeySource::Inline(_) => "MOVEO_API_KEY".to_string(),
+            KeySource::Inline(_) => "a value given directly".to_string(),
         }
     }
 }
@@ -330,6 +330,11 @@ impl Checker<'_> {
             }
             if targets.iter().any(|t: &ChatTarget| t.name == name) {
                 self.problem(&format!("{shown}.name"), &format!("'{name}' is used by another {field} target"));
+            }
+            if let Some(place) = url.as_ref().map(KeySource::describe) {
+                if targets.iter().any(|t: &ChatTarget| t.url.describe() == place) {
+                    self.problem(&format!("{shown}.url"), &format!("{place} is used by another {field} target"));
+                }
             }
             if let Some(url) = url {
                 targets.push(ChatTarget { kind, name, url, signing_secret });

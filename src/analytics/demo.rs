@@ -6,8 +6,8 @@
 //! upward trend, a long tail of intents and feedback in several scripts.
 
 use super::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, HourCell, IntentCount, OpenClosedBucket,
-    RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
+    AgentPerformance, AiAgentCount, AiAgentStats, AiAverages, AnalyticsSource, Bucket, Dataset, Feedback, FetchError,
+    HourCell, IntentCount, Interval, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Window,
 };
 use crate::spec::ReportSpec;
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc, Weekday};
@@ -33,6 +33,13 @@ const INTENTS: &[&str] = &[
     "store_locator",
     "gift_card_balance",
     "subscription_pause",
+];
+
+/// AI agents by id, with their share of sessions and typical containment and coverage.
+const AI_AGENTS: &[(&str, f64, f64, f64)] = &[
+    ("3f9d2c1e-8b7a-4e6f-9a1b-2c3d4e5f6a7b", 0.62, 0.71, 0.9),
+    ("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 0.28, 0.58, 0.84),
+    ("c0ffee00-1234-4abc-8def-0123456789ab", 0.10, 0.44, 0.76),
 ];
 
 const AGENTS: &[&str] = &["Maria Papadopoulou", "Jonas Weber", "Aisha Khan", "Lucas Martin", "Sofia Rossi"];
@@ -120,12 +127,11 @@ impl DemoData {
     }
 
     fn dataset(&self, window: Window) -> Dataset {
-        let step = Duration::seconds(window.interval.seconds());
-        let days_per_bucket = (window.interval.seconds() / 86_400) as usize;
-        let starts = bucket_starts(window.start, window.end, step);
+        let buckets = bucket_starts(window.start, window.end, window.interval);
+        let starts: Vec<NaiveDateTime> = buckets.iter().map(|&(s, _)| s).collect();
 
         let per_bucket = |f: &dyn Fn(NaiveDateTime) -> f64| -> Vec<f64> {
-            starts.iter().map(|&s| (0..days_per_bucket).map(|d| f(s + Duration::days(d as i64))).sum()).collect()
+            buckets.iter().map(|&(s, days)| (0..days).map(|d| f(s + Duration::days(d as i64))).sum()).collect()
         };
 
         let sessions = per_bucket(&|t| self.sessions_on(t));
@@ -241,6 +247,41 @@ impl DemoData {
             })
             .collect();
 
+        let drift = |i: usize, salt: u64| 0.94 + 0.12 * unit(window_key.wrapping_mul(53) ^ (i as u64 + salt));
+        let ai_counts: Vec<AiAgentCount> = AI_AGENTS
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, share, _, _))| AiAgentCount {
+                id: id.to_string(),
+                sessions: (sessions_total as f64 * share * drift(i, 60)).round() as u64,
+                messages: (messages_total as f64 * share * drift(i, 61)).round() as u64,
+            })
+            .collect();
+        let ai_agents = AI_AGENTS
+            .iter()
+            .zip(&ai_counts)
+            .enumerate()
+            .map(|(i, (&(id, _, containment, coverage), counts))| AiAgentStats {
+                id: id.to_string(),
+                containment: Some((containment * drift(i, 70)).min(0.99)),
+                coverage: Some((coverage * drift(i, 71)).min(0.99)),
+                sessions: counts.sessions,
+            })
+            .collect();
+        let averages = |base: f64, salt: u64| AiAverages {
+            all: Some(base * drift(0, salt)),
+            contained: Some(base * 0.7 * drift(1, salt)),
+            non_contained: Some(base * 1.6 * drift(2, salt)),
+            covered: Some(base * 0.85 * drift(3, salt)),
+            non_covered: Some(base * 1.4 * drift(4, salt)),
+        };
+        // Most sessions end after two to four user messages; a long tail asks for a person.
+        let ai_distribution = [0.08, 0.22, 0.24, 0.16, 0.1, 0.06, 0.04, 0.03, 0.02, 0.05]
+            .iter()
+            .enumerate()
+            .map(|(i, share)| (sessions_total as f64 * share * drift(i, 80)).round() as u64)
+            .collect();
+
         Dataset {
             sessions_total,
             messages_total,
@@ -257,6 +298,11 @@ impl DemoData {
             top_intents,
             hourly,
             agents,
+            ai_agents,
+            ai_counts,
+            ai_duration: averages(4.2, 90),
+            ai_messages: averages(3.6, 91),
+            ai_distribution,
             gaps: Vec::new(),
             unfiltered: Vec::new(),
         }
@@ -281,12 +327,14 @@ fn rating_from(u: f64) -> u8 {
     }
 }
 
-fn bucket_starts(start: DateTime<Utc>, end: DateTime<Utc>, step: Duration) -> Vec<NaiveDateTime> {
+/// Each bucket's start and how many days it holds, stepped as Postgres steps `interval_span`.
+fn bucket_starts(start: DateTime<Utc>, end: DateTime<Utc>, interval: Interval) -> Vec<(NaiveDateTime, usize)> {
     let mut out = Vec::new();
     let mut t = start;
     while t < end {
-        out.push(t.naive_utc());
-        t += step;
+        let next = interval.next(t);
+        out.push((t.naive_utc(), (next - t).num_days().max(1) as usize));
+        t = next;
     }
     out
 }

@@ -18,6 +18,8 @@ pub use demo::DemoData;
 pub enum Interval {
     Day,
     Week,
+    /// Calendar months, for the monthly trend.
+    Month,
 }
 
 impl Interval {
@@ -35,13 +37,24 @@ impl Interval {
         match self {
             Interval::Day => "1 day",
             Interval::Week => "1 week",
+            Interval::Month => "1 month",
         }
     }
 
+    /// The length of a day or week bucket; a month's is its first (28–31 days).
     pub fn seconds(self) -> i64 {
         match self {
             Interval::Day => 86_400,
             Interval::Week => 7 * 86_400,
+            Interval::Month => 30 * 86_400,
+        }
+    }
+
+    /// The start of the bucket after the one starting at `t`, as Postgres steps it.
+    pub fn next(self, t: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Interval::Month => t.checked_add_months(chrono::Months::new(1)).unwrap_or(t + chrono::Duration::days(30)),
+            _ => t + chrono::Duration::seconds(self.seconds()),
         }
     }
 }
@@ -60,8 +73,43 @@ pub struct Window {
 pub enum Scope {
     /// Everything the report shows for its own period.
     Full,
-    /// Totals, response times, ratings, handled sessions and top intents only.
+    /// Totals, response times, ratings, handled sessions, top intents and the AI-agent figures.
     Totals,
+    /// These interval series only, with no totals: the trend and the day history.
+    Series(&'static [Field]),
+}
+
+/// The series each headline trend is drawn from, one interval query each.
+pub const TREND_SERIES: &[Field] =
+    &[Field::Sessions, Field::Users, Field::Messages, Field::AgentReplies, Field::ResponseTimes, Field::Ratings];
+
+impl Scope {
+    /// Whether `field` is fetched in this scope.
+    pub fn wants(self, field: Field) -> bool {
+        use Field::*;
+        match self {
+            Scope::Full => true,
+            Scope::Totals => matches!(
+                field,
+                SessionsTotal
+                    | UsersTotal
+                    | MessagesTotal
+                    | AgentReplies
+                    | OpenClosed
+                    | ResponseOverall
+                    | Ratings
+                    | TopIntents
+                    | AiAgents
+                    | AiCounts
+            ),
+            Scope::Series(fields) => fields.contains(&field),
+        }
+    }
+
+    /// Whether the headline totals (sessions, user messages) are fetched.
+    pub fn headline(self) -> bool {
+        !matches!(self, Scope::Series(_))
+    }
 }
 
 /// One bucket of a counted series.
@@ -124,6 +172,33 @@ pub struct HourCell {
     pub count: u64,
 }
 
+/// One AI agent's containment and coverage (ratios 0–1) and sessions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AiAgentStats {
+    pub id: String,
+    pub containment: Option<f64>,
+    pub coverage: Option<f64>,
+    pub sessions: u64,
+}
+
+/// One AI agent's counted traffic (Counts Per AI Agent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AiAgentCount {
+    pub id: String,
+    pub sessions: u64,
+    pub messages: u64,
+}
+
+/// An average over all AI-agent sessions and over the contained and covered ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AiAverages {
+    pub all: Option<f64>,
+    pub contained: Option<f64>,
+    pub non_contained: Option<f64>,
+    pub covered: Option<f64>,
+    pub non_covered: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentPerformance {
     pub name: String,
@@ -156,6 +231,13 @@ pub enum Field {
     TopIntents,
     Hourly,
     Agents,
+    /// Containment and coverage per AI agent.
+    AiAgents,
+    /// Sessions per AI agent.
+    AiCounts,
+    AiDuration,
+    AiMessages,
+    AiDistribution,
 }
 
 /// A figure the source could not give because the server rejected its query as
@@ -201,6 +283,14 @@ pub struct Dataset {
     pub top_intents: Vec<IntentCount>,
     pub hourly: Vec<HourCell>,
     pub agents: Vec<AgentPerformance>,
+    pub ai_agents: Vec<AiAgentStats>,
+    pub ai_counts: Vec<AiAgentCount>,
+    /// Session duration in minutes.
+    pub ai_duration: AiAverages,
+    /// User messages per session.
+    pub ai_messages: AiAverages,
+    /// Sessions with 1, 2, … 9 and 10+ user messages; empty when not fetched.
+    pub ai_distribution: Vec<u64>,
     /// Figures left out, each with the query and the server's reason. Their
     /// values above are zero or empty and must not be shown as data.
     pub gaps: Vec<Gap>,

@@ -150,26 +150,50 @@ pub async fn deliver_all<R: ReportStore, M: Mailer>(
     }
 }
 
-/// Each target's record, when every target of `audience` already has one (then
-/// there is nothing to do), with the sections the delivered report left out.
-pub async fn all_delivered<R: ReportStore>(
+/// What earlier runs delivered of this report and period.
+pub struct Prior {
+    /// The targets that have a record, each as already delivered.
+    pub done: Vec<ChannelDelivery>,
+    /// How many targets have none.
+    pub missing: usize,
+    /// What the delivered report left out.
+    pub left_out: Vec<GapNote>,
+}
+
+impl Prior {
+    /// Every target has it: nothing to rebuild, archive or send.
+    pub fn complete(&self) -> bool {
+        self.missing == 0 && !self.done.is_empty()
+    }
+
+    /// Some targets have it: the archive they were sent stays as it is.
+    pub fn started(&self) -> bool {
+        !self.done.is_empty()
+    }
+}
+
+/// Each target's record, if it has one.
+pub async fn prior<R: ReportStore>(
     protocol: &Protocol<'_, R>,
     keys: &Keys,
     audience: &Audience,
-) -> Result<Option<(Vec<ChannelDelivery>, Vec<GapNote>)>, super::StoreError> {
-    let mut found = Vec::new();
-    let mut left_out = Vec::new();
+) -> Result<Prior, super::StoreError> {
+    let mut prior = Prior { done: Vec::new(), missing: 0, left_out: Vec::new() };
     for target in Target::all(audience) {
         let key = target.record(keys);
-        let Some(record) = protocol.already_delivered(&key).await? else {
-            return Ok(None);
-        };
-        if left_out.is_empty() {
-            left_out = record.left_out.clone();
+        match protocol.already_delivered(&key).await? {
+            Some(record) => {
+                if prior.left_out.is_empty() {
+                    prior.left_out = record.left_out.clone();
+                }
+                prior
+                    .done
+                    .push(ChannelDelivery { channel: target.label(), delivery: protocol.delivered(&key, record) });
+            }
+            None => prior.missing += 1,
         }
-        found.push(ChannelDelivery { channel: target.label(), delivery: protocol.delivered(&key, record) });
     }
-    Ok((!found.is_empty()).then_some((found, left_out)))
+    Ok(prior)
 }
 
 /// The outcome's one word for all targets: `sent` when anything went out now.

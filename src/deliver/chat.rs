@@ -3,7 +3,7 @@
 //! targets are named by their label, and reqwest's errors are stripped of it.
 
 use super::audience::{ChatKind, ChatTarget};
-use super::digest::{one_line, Digest, Parcel};
+use super::digest::{Digest, Parcel};
 use super::{slack, teams, webhook, ChannelError};
 use crate::analytics::FetchError;
 use crate::moveo::KeyCache;
@@ -14,7 +14,9 @@ use std::time::Duration;
 /// Tries per delivery when the target is busy (429, 5xx) or unreachable.
 const ATTEMPTS: u32 = 3;
 /// The longest `Retry-After` honoured within a run; longer waits are the queue's job.
-const MAX_WAIT: Duration = Duration::from_secs(20);
+const MAX_WAIT: Duration = Duration::from_secs(10);
+/// All tries of one post together, so a slow target cannot hold the run to Lambda's timeout.
+const DEADLINE: Duration = Duration::from_secs(30);
 
 pub struct ChatPoster {
     http: reqwest::Client,
@@ -27,7 +29,10 @@ impl ChatPoster {
     pub fn new(secrets: KeyCache) -> ChatPoster {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(10))
+            // A redirected POST turns into a GET whose 200 would look like a delivery,
+            // and could lead off https: a webhook answers where it is, or not at all.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("moveo-reports/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("a client with a rustls TLS backend always builds");
@@ -63,6 +68,7 @@ impl ChatPoster {
             ChatKind::Webhook => webhook::document(parcel, &digest, delivery_id),
         })
         .expect("a message always serialises");
+        let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             let mut request = self
@@ -73,21 +79,32 @@ impl ChatPoster {
                 .body(body.clone());
             if let Some(secret) = &secret {
                 let signature =
-                    webhook::signature(secret.expose_secret().as_bytes(), chrono::Utc::now().timestamp(), &body);
+                    webhook::signature(secret.expose_secret().trim().as_bytes(), chrono::Utc::now().timestamp(), &body);
                 request = request.header(webhook::SIGNATURE_HEADER, signature);
             }
             let (error, wait) = match request.send().await {
                 Ok(response) if response.status().is_success() => {
                     return Ok(format!("HTTP {}", response.status().as_u16()))
                 }
-                Ok(response) => refused(target.kind, response).await,
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let answer = refused(target.kind, response).await;
+                    if matches!(status, 401 | 403 | 404 | 410) {
+                        // A replaced URL (or secret) is read again on the next run of this process.
+                        self.secrets.forget(&target.url).await;
+                        if let Some(secret) = &target.signing_secret {
+                            self.secrets.forget(secret).await;
+                        }
+                    }
+                    answer
+                }
                 Err(e) => (unanswered(target.kind, e), None),
             };
             if !matches!(error, ChannelError::Unavailable(_)) || attempt == ATTEMPTS {
                 return Err(error);
             }
             let pause = wait.unwrap_or(self.backoff * 2u32.pow(attempt - 1));
-            if pause > MAX_WAIT {
+            if pause > MAX_WAIT || started.elapsed() + pause > DEADLINE {
                 return Err(error);
             }
             tracing::warn!(channel = %target.label(), attempt, error = %error, wait_ms = pause.as_millis() as u64, "busy, trying again");
@@ -129,13 +146,18 @@ async fn refused(kind: ChatKind, response: reqwest::Response) -> (ChannelError, 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    // Slack and Teams answer with a short reason ("no_service", "invalid_payload").
+    // Slack answers with a reason code ("no_service", "invalid_payload"); anything
+    // else a receiver says may echo the request path, i.e. the URL's secret part.
     let said = response.text().await.unwrap_or_default();
-    let said = one_line(said.trim()).chars().take(120).collect::<String>();
-    let said = if said.is_empty() { String::new() } else { format!(": {said}") };
+    let said = said.trim();
+    let code = !said.is_empty() && said.len() <= 40 && said.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    let said = if code { format!(": {said}") } else { String::new() };
     let name = kind.as_str();
     let error = match status {
-        429 | 500..=599 => ChannelError::Unavailable(format!("{name} answered HTTP {status}{said}")),
+        408 | 429 | 500..=599 => ChannelError::Unavailable(format!("{name} answered HTTP {status}{said}")),
+        300..=399 => ChannelError::Rejected(format!(
+            "{name} answered with a redirect (HTTP {status}), which is not followed: use the URL it redirects to"
+        )),
         404 | 410 => ChannelError::Rejected(format!(
             "{name} answered HTTP {status}{said}; the webhook is gone (deleted or revoked): put a new URL where this target's URL is kept"
         )),

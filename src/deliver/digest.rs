@@ -135,13 +135,18 @@ pub(crate) mod fixture {
             previous: "9–15 Nov 2026".into(),
             figures: (1..=12).map(figure).collect(),
             intents: vec![
-                IntentLine { name: "<!channel> ping *everyone*".into(), count: "120".into(), change: "▲ 5%".into() },
+                IntentLine {
+                    name: "<!channel> ping *everyone* <https://evil.example|click>".into(),
+                    count: "120".into(),
+                    change: "▲ 5%".into(),
+                },
                 IntentLine {
                     name: "[click](https://evil.example) **now**\n# heading".into(),
                     count: "80".into(),
                     change: "new".into(),
                 },
                 IntentLine { name: "x".repeat(500), count: "3".into(), change: "=".into() },
+                IntentLine { name: "1. first - listed".into(), count: "2".into(), change: "=".into() },
             ],
             left_out: vec!["Top intents <b>".into()],
             demo: false,

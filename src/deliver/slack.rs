@@ -6,7 +6,6 @@ use serde_json::{json, Value};
 
 const HEADER_MAX: usize = 150;
 const FIELDS_PER_SECTION: usize = 10;
-const FIELD_MAX: usize = 2000;
 const TEXT_MAX: usize = 3000;
 const BUTTON_URL_MAX: usize = 3000;
 /// Intent names are user data and can be long; a chat line stays readable.
@@ -27,13 +26,14 @@ pub fn message(digest: &Digest) -> Value {
         "type": "header",
         "text": { "type": "plain_text", "text": clip(&one_line(&digest.title), HEADER_MAX), "emoji": false }
     })];
-    let mut context = format!("Compared with {}", escape(&digest.previous));
+    let mut context = format!("Compared with {}", escape(&clip(&digest.previous, 200)));
     if digest.demo {
         context.push_str(" · *made from built-in demo data*");
     }
     blocks.push(json!({ "type": "context", "elements": [mrkdwn(context)] }));
     if !digest.left_out.is_empty() {
-        let lines: Vec<String> = digest.left_out.iter().map(|l| format!("• {}", escape(l))).collect();
+        let lines: Vec<String> =
+            digest.left_out.iter().take(20).map(|l| format!("• {}", escape(&clip(l, 120)))).collect();
         blocks.push(json!({
             "type": "section",
             "text": mrkdwn(format!(":warning: *Part of this report is missing*\n{}", lines.join("\n")))
@@ -44,7 +44,7 @@ pub fn message(digest: &Digest) -> Value {
             .iter()
             .map(|f| {
                 let change = if f.change.is_empty() { String::new() } else { format!("  {}", escape(&f.change)) };
-                json!({ "type": "mrkdwn", "text": clip(&format!("*{}*\n{}{change}", escape(&f.label), escape(&f.value)), FIELD_MAX) })
+                json!({ "type": "mrkdwn", "text": format!("*{}*\n{}{change}", escape(&clip(&f.label, 200)), escape(&clip(&f.value, 200))) })
             })
             .collect();
         blocks.push(json!({ "type": "section", "fields": fields }));
@@ -80,7 +80,7 @@ pub fn message(digest: &Digest) -> Value {
         _ => {}
     }
     // The top-level text is what notifications and screen readers show.
-    json!({ "text": clip(&escape(&format!("{} · {}", digest.title, digest.period)), TEXT_MAX), "blocks": blocks })
+    json!({ "text": escape(&clip(&format!("{} · {}", digest.title, digest.period), 500)), "blocks": blocks })
 }
 
 #[cfg(test)]

@@ -11,8 +11,14 @@ const NAME_MAX: usize = 60;
 /// Adaptive Card text is Markdown: a backslash keeps a hostile name's `**`,
 /// `[link](…)` or `_` from being formatting.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in one_line(text).chars() {
+    let text = one_line(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    // A leading "- ", "+ " or "1. " would start a list.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if text.starts_with("- ") || text.starts_with("+ ") || (digits > 0 && text[digits..].starts_with(". ")) {
+        out.push('\\');
+    }
+    for c in text.chars() {
         if "\\*_[]()~`#>".contains(c) {
             out.push('\\');
         }
@@ -100,6 +106,7 @@ mod tests {
         let intents = facts[1]["facts"].as_array().unwrap();
         assert_eq!(intents[1]["title"], "\\[click\\]\\(https://evil.example\\) \\*\\*now\\*\\* \\# heading");
         assert_eq!(intents[2]["title"].as_str().unwrap().chars().count(), NAME_MAX);
+        assert_eq!(intents[3]["title"], "\\1. first - listed", "not a list");
         assert_eq!(card["actions"][0]["url"], hostile().link.unwrap());
         assert!(serde_json::to_vec(&message).unwrap().len() < CARD_MAX_BYTES);
     }

@@ -14,8 +14,9 @@ pub mod rows;
 pub mod variables;
 
 use crate::analytics::{
-    AgentPerformance, AnalyticsSource, Bucket, Dataset, Feedback, FetchError, Field, Gap, HourCell, IntentCount,
-    OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope, Unfiltered, Window,
+    AgentPerformance, AiAgentCount, AiAgentStats, AiAverages, AnalyticsSource, Bucket, Dataset, Feedback, FetchError,
+    Field, Gap, HourCell, IntentCount, OpenClosedBucket, RatingBucket, ResponseTimeBucket, ResponseTimes, Scope,
+    Unfiltered, Window,
 };
 use crate::spec::ReportSpec;
 pub use client::{Credentials, GraphqlClient, Limits, RetryPolicy};
@@ -253,6 +254,16 @@ pub struct CheckLine {
     pub unfiltered: Vec<&'static str>,
 }
 
+/// Containment and coverage as ratios: the API's unit is not documented (§3.19),
+/// so a value above 1 is read as a percentage.
+fn ratio(value: f64) -> f64 {
+    if value > 1.0 {
+        value / 100.0
+    } else {
+        value
+    }
+}
+
 fn buckets(rows: Vec<rows::IntervalCount>) -> Vec<Bucket> {
     rows.into_iter().map(|r| Bucket { start: r.date, count: r.counts }).collect()
 }
@@ -287,32 +298,94 @@ impl MoveoApi {
         let vars = Self::vars(c, &window, None);
         let intents_vars = Self::vars(c, &window, Some(INTENT_LIMIT));
         let feedback_vars = Self::vars(c, &window, Some(FEEDBACK_LIMIT));
-        let full = scope == Scope::Full;
+        let w = |field| scope.wants(field);
         let notes = Notes::default();
         let n = &notes;
 
-        let (headline, totals, (series, details)) = tokio::try_join!(
-            async { tokio::try_join!(self.sessions_total(c, &vars, n), self.messages_total(c, &vars, n)) },
+        let (headline, totals, (series, details), ai) = tokio::try_join!(
+            async {
+                if scope.headline() {
+                    tokio::try_join!(self.sessions_total(c, &vars, n), self.messages_total(c, &vars, n))
+                } else {
+                    Ok((0, 0))
+                }
+            },
             async {
                 tokio::try_join!(
-                    self.part::<rows::Count>(c, &USERS_COUNTS, Field::UsersTotal, &vars, n),
-                    self.part::<rows::TopIntent>(c, &TOP_INTENTS, Field::TopIntents, &intents_vars, n),
-                    self.part::<rows::Times>(c, &RESPONSE_TIMES, Field::ResponseOverall, &vars, n),
-                    self.part::<rows::IntervalCount>(c, &AGENT_REPLIES_INTERVAL, Field::AgentReplies, &vars, n),
-                    self.part::<rows::OpenClosed>(c, &OPEN_CLOSED_INTERVAL, Field::OpenClosed, &vars, n),
-                    self.part::<rows::RatingsInterval>(c, &RATINGS_INTERVAL, Field::Ratings, &vars, n),
+                    self.part_if::<rows::Count>(c, w(Field::UsersTotal), &USERS_COUNTS, Field::UsersTotal, &vars, n),
+                    self.part_if::<rows::TopIntent>(
+                        c,
+                        w(Field::TopIntents),
+                        &TOP_INTENTS,
+                        Field::TopIntents,
+                        &intents_vars,
+                        n
+                    ),
+                    self.part_if::<rows::Times>(
+                        c,
+                        w(Field::ResponseOverall),
+                        &RESPONSE_TIMES,
+                        Field::ResponseOverall,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::IntervalCount>(
+                        c,
+                        w(Field::AgentReplies),
+                        &AGENT_REPLIES_INTERVAL,
+                        Field::AgentReplies,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::OpenClosed>(
+                        c,
+                        w(Field::OpenClosed),
+                        &OPEN_CLOSED_INTERVAL,
+                        Field::OpenClosed,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::RatingsInterval>(
+                        c,
+                        w(Field::Ratings),
+                        &RATINGS_INTERVAL,
+                        Field::Ratings,
+                        &vars,
+                        n
+                    ),
                 )
             },
             async {
                 tokio::try_join!(
                     async {
                         tokio::try_join!(
-                            self.part_if::<rows::IntervalCount>(c, full, &SESSIONS_INTERVAL, Field::Sessions, &vars, n),
-                            self.part_if::<rows::IntervalCount>(c, full, &USERS_INTERVAL, Field::Users, &vars, n),
-                            self.part_if::<rows::IntervalCount>(c, full, &REQUESTS_INTERVAL, Field::Messages, &vars, n),
+                            self.part_if::<rows::IntervalCount>(
+                                c,
+                                w(Field::Sessions),
+                                &SESSIONS_INTERVAL,
+                                Field::Sessions,
+                                &vars,
+                                n
+                            ),
+                            self.part_if::<rows::IntervalCount>(
+                                c,
+                                w(Field::Users),
+                                &USERS_INTERVAL,
+                                Field::Users,
+                                &vars,
+                                n
+                            ),
+                            self.part_if::<rows::IntervalCount>(
+                                c,
+                                w(Field::Messages),
+                                &REQUESTS_INTERVAL,
+                                Field::Messages,
+                                &vars,
+                                n
+                            ),
                             self.part_if::<rows::TimesInterval>(
                                 c,
-                                full,
+                                w(Field::ResponseTimes),
                                 &RESPONSE_TIMES_INTERVAL,
                                 Field::ResponseTimes,
                                 &vars,
@@ -322,10 +395,17 @@ impl MoveoApi {
                     },
                     async {
                         tokio::try_join!(
-                            self.part_if::<rows::HourCount>(c, full, &MESSAGES_PER_HOUR, Field::Hourly, &vars, n),
+                            self.part_if::<rows::HourCount>(
+                                c,
+                                w(Field::Hourly),
+                                &MESSAGES_PER_HOUR,
+                                Field::Hourly,
+                                &vars,
+                                n
+                            ),
                             self.part_if::<rows::AgentPerformance>(
                                 c,
-                                full,
+                                w(Field::Agents),
                                 &AGENTS_PERFORMANCE,
                                 Field::Agents,
                                 &vars,
@@ -333,7 +413,7 @@ impl MoveoApi {
                             ),
                             self.part_if::<rows::RatingFeedback>(
                                 c,
-                                full,
+                                w(Field::Feedback),
                                 &RATINGS_FEEDBACKS,
                                 Field::Feedback,
                                 &feedback_vars,
@@ -343,11 +423,56 @@ impl MoveoApi {
                     },
                 )
             },
+            async {
+                tokio::try_join!(
+                    self.part_if::<rows::AiAgentPerformance>(
+                        c,
+                        w(Field::AiAgents),
+                        &AI_AGENTS_PERFORMANCE,
+                        Field::AiAgents,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::AiAgentCount>(
+                        c,
+                        w(Field::AiCounts),
+                        &COUNTS_PER_AI_AGENT,
+                        Field::AiCounts,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::AiDuration>(
+                        c,
+                        w(Field::AiDuration),
+                        &SESSION_DURATION,
+                        Field::AiDuration,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::AiMessages>(
+                        c,
+                        w(Field::AiMessages),
+                        &SESSION_NUMBER_MESSAGES,
+                        Field::AiMessages,
+                        &vars,
+                        n
+                    ),
+                    self.part_if::<rows::AiDistribution>(
+                        c,
+                        w(Field::AiDistribution),
+                        &SESSION_MESSAGE_DISTRIBUTION,
+                        Field::AiDistribution,
+                        &vars,
+                        n
+                    ),
+                )
+            },
         )?;
         let (sessions_total, messages_total) = headline;
         let (users, intents, overall, replies, open_closed, ratings) = totals;
         let (sessions, users_series, messages, times_interval) = series;
         let (hourly, agents, feedback) = details;
+        let (ai_agents, ai_counts, ai_duration, ai_messages, ai_distribution) = ai;
         let (gaps, unfiltered) = notes.into_parts();
 
         Ok(Dataset {
@@ -403,6 +528,46 @@ impl MoveoApi {
                     ratings: r.ratings,
                 })
                 .collect(),
+            ai_agents: ai_agents
+                .into_iter()
+                .map(|r| AiAgentStats {
+                    id: r.brain_parent_id.unwrap_or_else(|| "(unknown AI agent)".into()),
+                    containment: r.containment.map(ratio),
+                    coverage: r.coverage.map(ratio),
+                    sessions: r.participated_sessions,
+                })
+                .collect(),
+            ai_counts: ai_counts
+                .into_iter()
+                .map(|r| AiAgentCount {
+                    id: r.brain_parent_id.unwrap_or_else(|| "(unknown AI agent)".into()),
+                    sessions: r.num_sessions,
+                    messages: r.num_requests,
+                })
+                .collect(),
+            ai_duration: ai_duration
+                .into_iter()
+                .next()
+                .map(|r| AiAverages {
+                    all: r.average_duration,
+                    contained: r.average_duration_contained,
+                    non_contained: r.average_duration_non_contained,
+                    covered: r.average_duration_covered,
+                    non_covered: r.average_duration_non_covered,
+                })
+                .unwrap_or_default(),
+            ai_messages: ai_messages
+                .into_iter()
+                .next()
+                .map(|r| AiAverages {
+                    all: r.average_messages,
+                    contained: r.average_messages_contained,
+                    non_contained: r.average_messages_non_contained,
+                    covered: r.average_messages_covered,
+                    non_covered: r.average_messages_non_covered,
+                })
+                .unwrap_or_default(),
+            ai_distribution: ai_distribution.first().map(rows::AiDistribution::counts).unwrap_or_default(),
             gaps,
             unfiltered,
         })

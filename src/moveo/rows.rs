@@ -167,6 +167,100 @@ pub struct AgentPerformance {
     pub replies: u64,
 }
 
+/// `BrainsPerformance` (§3.19): containment and coverage per AI agent.
+#[derive(Debug, Deserialize)]
+pub struct AiAgentPerformance {
+    pub brain_parent_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub containment: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub coverage: Option<f64>,
+    #[serde(default, deserialize_with = "count")]
+    pub participated_sessions: u64,
+}
+
+/// `CountsPerBrain` (§3.8): sessions and messages per AI agent.
+#[derive(Debug, Deserialize)]
+pub struct AiAgentCount {
+    pub brain_parent_id: Option<String>,
+    #[serde(default, deserialize_with = "count")]
+    pub num_sessions: u64,
+    #[serde(default, deserialize_with = "count")]
+    pub num_requests: u64,
+}
+
+/// `BrainSessionDuration` (§3.16): averages over all, contained and covered AI-agent sessions.
+#[derive(Debug, Deserialize)]
+pub struct AiDuration {
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_duration: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_duration_contained: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_duration_non_contained: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_duration_covered: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_duration_non_covered: Option<f64>,
+}
+
+/// `BrainSessionNumberMessages` (§3.17, assumed like §3.16).
+#[derive(Debug, Deserialize)]
+pub struct AiMessages {
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_messages: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_messages_contained: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_messages_non_contained: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_messages_covered: Option<f64>,
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub average_messages_non_covered: Option<f64>,
+}
+
+/// `BrainSessionMessageDistribution` (§3.18): sessions with 1, 2, … 10+ user messages.
+#[derive(Debug, Deserialize)]
+pub struct AiDistribution {
+    #[serde(deserialize_with = "count")]
+    pub one_message: u64,
+    #[serde(deserialize_with = "count")]
+    pub two_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub three_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub four_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub five_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub six_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub seven_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub eight_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub nine_messages: u64,
+    #[serde(deserialize_with = "count")]
+    pub ten_plus_messages: u64,
+}
+
+impl AiDistribution {
+    pub fn counts(&self) -> Vec<u64> {
+        vec![
+            self.one_message,
+            self.two_messages,
+            self.three_messages,
+            self.four_messages,
+            self.five_messages,
+            self.six_messages,
+            self.seven_messages,
+            self.eight_messages,
+            self.nine_messages,
+            self.ten_plus_messages,
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

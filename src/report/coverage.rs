@@ -37,6 +37,11 @@ fn uses(field: Field) -> Uses {
         Field::TopIntents => u(&["intents"], &[], &[]),
         Field::Hourly => u(&["messages_per_hour"], &[], &[]),
         Field::Agents => u(&["agents"], &[], &[]),
+        Field::AiAgents => u(&["ai_agents"], &["containment", "coverage"], &[]),
+        Field::AiCounts => u(&["ai_agents"], &[], &[]),
+        Field::AiDuration => u(&["ai_duration"], &[], &[]),
+        Field::AiMessages => u(&["ai_messages"], &[], &[]),
+        Field::AiDistribution => u(&["ai_distribution"], &[], &[]),
     }
 }
 
@@ -53,6 +58,10 @@ pub const SECTIONS: &[&str] = &[
     "messages_per_hour",
     "daily",
     "agents",
+    "ai_agents",
+    "ai_duration",
+    "ai_messages",
+    "ai_distribution",
 ];
 
 /// A reader's name for a section key.
@@ -69,6 +78,10 @@ pub fn section_title(key: &str) -> &'static str {
         "messages_per_hour" => "Messages per hour",
         "daily" => "Day-by-day table",
         "agents" => "Human agents",
+        "ai_agents" => "AI agents: containment and coverage",
+        "ai_duration" => "AI-agent session duration",
+        "ai_messages" => "AI-agent messages per session",
+        "ai_distribution" => "User messages per AI-agent session",
         _ => "Report",
     }
 }
@@ -87,6 +100,8 @@ fn kpi_label(key: &str) -> &'static str {
         "ratings" => "Ratings",
         "avg_rating" => "Avg rating",
         "share_above_3" => "Ratings above 3",
+        "containment" => "Containment",
+        "coverage" => "Coverage",
         _ => "",
     }
 }
@@ -108,6 +123,11 @@ fn field_title(field: Field) -> &'static str {
         Field::TopIntents => "Top intents",
         Field::Hourly => "Messages per hour",
         Field::Agents => "Human agents",
+        Field::AiAgents => "AI agents performance",
+        Field::AiCounts => "Sessions per AI agent",
+        Field::AiDuration => "AI-agent session duration",
+        Field::AiMessages => "AI-agent messages per session",
+        Field::AiDistribution => "AI-agent message distribution",
     }
 }
 

@@ -310,6 +310,8 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
             let (label, short_label) = match interval {
                 Interval::Day => (day.format("%a %-d %b").to_string(), day.format("%-d %b").to_string()),
                 Interval::Week => (day.format("Week of %-d %b %Y").to_string(), day.format("%-d %b").to_string()),
+                // Rows are days or weeks; months are only the trend's buckets.
+                Interval::Month => (day.format("%B %Y").to_string(), day.format("%b").to_string()),
             };
             Row {
                 label,

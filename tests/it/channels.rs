@@ -216,6 +216,10 @@ async fn slack_down_fails_the_run_as_retryable_and_the_rerun_posts_to_slack_only
         outcome.deliveries.iter().map(|d| (d.channel.as_str(), matches!(d.delivery, Delivery::Sent { .. }))).collect();
     assert_eq!(states, [("email", false), ("slack 'cx'", true)]);
     assert_eq!(outbox(dir.path()), 1, "the email is not sent again");
+    assert!(outcome.keys.is_empty(), "nothing re-archived");
+    let manifest = std::fs::read(dir.path().join(&outcome.prefix).join("manifest.json")).unwrap();
+    let manifest: moveo_reports::deliver::Manifest = serde_json::from_slice(&manifest).unwrap();
+    assert_eq!(manifest.request_id, "r-1", "the archive the email links to is kept");
     let posted: Vec<u16> = hooks.received("/slack").await.iter().map(|r| r.status).collect();
     assert_eq!(posted, [503, 503, 503, 200]);
 }
