@@ -4,7 +4,7 @@
 //! tests and the benchmark run the same code and only choose adapters.
 
 use crate::analytics::Dataset;
-use crate::analytics::{AnalyticsSource, FetchError, Interval, Scope, Window};
+use crate::analytics::{AnalyticsSource, FetchError, Field, Interval, Scope, Window, TREND_SERIES};
 use crate::deliver::channels::{self, Shipment, Undelivered};
 use crate::deliver::protocol::{Keys, ManifestHead, Protocol};
 use crate::deliver::{
@@ -15,7 +15,7 @@ use crate::period::{Period, PeriodError, PeriodRequest};
 use crate::render::email::{compose, EmailParts};
 use crate::render::{RenderError, Renderer};
 use crate::report::coverage::GapNote;
-use crate::report::Report;
+use crate::report::{trend, History, Report};
 use crate::spec::ReportSpec;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -213,9 +213,9 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         }
         // Targets already served were sent links to this archive: it is not replaced.
         let keep_archive = prior.as_ref().is_some_and(channels::Prior::started);
-        let (current, before) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
+        let (current, before, history) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
         let report = timed("model", &mut t.model, || {
-            Report::build(&period, &current, &before, spec, self.source.name(), Utc::now())
+            Report::build(&period, &current, &before, &history, spec, self.source.name(), Utc::now())
         });
         let left_out = report.coverage.gaps.clone();
         for gap in &left_out {
@@ -284,13 +284,36 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         })
     }
 
-    /// The period and the one before it, at once.
-    async fn fetch(&self, spec: &ReportSpec, period: &Period) -> Result<(Dataset, Dataset), RunError> {
-        tokio::try_join!(
-            self.source.fetch(spec, window(period), Scope::Full),
-            self.source.fetch(spec, window(&period.previous()), Scope::Totals)
+    /// The period, the one before it, the trend and the day history, at once: one round trip.
+    async fn fetch(&self, spec: &ReportSpec, period: &Period) -> Result<(Dataset, Dataset, History), RunError> {
+        let periods = trend::periods(period);
+        let trend_window = trend::window(&periods);
+        let daily = window(period).interval == Interval::Day;
+        // Boxed: each fetch is a large future (dozens of joined queries), and four of them
+        // inline would overflow a (debug-build) thread's stack.
+        let (current, before, trend, days) = tokio::try_join!(
+            Box::pin(self.source.fetch(spec, window(period), Scope::Full)),
+            Box::pin(self.source.fetch(spec, window(&period.previous()), Scope::Totals)),
+            Box::pin(async {
+                match trend_window {
+                    Some(w) => self.source.fetch(spec, w, Scope::Series(TREND_SERIES)).await,
+                    None => Ok(Dataset::default()),
+                }
+            }),
+            Box::pin(async {
+                if daily {
+                    let only_sessions = Scope::Series(&[Field::Sessions]);
+                    self.source.fetch(spec, trend::day_history(period), only_sessions).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }),
         )
-        .map_err(|source| RunError::Fetch { report: spec.id.clone(), period: period.to_string(), source })
+        .map_err(|source| RunError::Fetch { report: spec.id.clone(), period: period.to_string(), source })?;
+        for gap in trend.gaps.iter().chain(days.iter().flat_map(|d| &d.gaps)) {
+            tracing::warn!(query = %gap.query, reason = %gap.reason, "a trend series is left out");
+        }
+        Ok((current, before, History { periods, trend, days }))
     }
 
     /// Charts, HTML, PDF, CSV and the MIME message, each phase timed.

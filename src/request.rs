@@ -122,6 +122,7 @@ mod tests {
                 }],
             },
             locale: "en".into(),
+            goals: Vec::new(),
         })
     }
 

@@ -10,6 +10,7 @@ use crate::config::{check_address, Config, ConfigError};
 use crate::deliver::{Audience, ChatKind, ChatTarget};
 use crate::moveo::Filters;
 use crate::period::parse_zone;
+use crate::report::goals::{Goal, GOAL_KEYS};
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use std::collections::HashSet;
@@ -77,6 +78,8 @@ pub struct ReportSpec {
     pub audience: Audience,
     /// Placeholder for a later issue: only "en" is rendered today.
     pub locale: String,
+    /// Targets on headline figures (`[report.goals]`).
+    pub goals: Vec<Goal>,
 }
 
 impl ReportSpec {
@@ -95,6 +98,7 @@ impl ReportSpec {
             timezone: config.timezone,
             audience: Audience::email(config.recipients.clone()),
             locale: "en".into(),
+            goals: Vec::new(),
         }
     }
 
@@ -109,6 +113,7 @@ impl ReportSpec {
             timezone: chrono_tz::UTC,
             audience: Audience::default(),
             locale: "en".into(),
+            goals: Vec::new(),
         }
     }
 
@@ -152,6 +157,7 @@ const REPORT_KEYS: &[&str] = &[
     "audience",
     "locale",
     "brand",
+    "goals",
 ];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
 /// The email fields; each `ChatKind` adds its own key (`slack`, `teams`, `webhook`).
@@ -472,6 +478,35 @@ impl Checker<'_> {
                 }
             }
         }
+        let mut goals = Vec::new();
+        if let Some(g) = self.table(t, "goals") {
+            let known: Vec<&str> = GOAL_KEYS.iter().map(|(key, ..)| *key).collect();
+            self.unknown_keys(g, &known, "goals.");
+            for &(key, kpi, bound, scale) in GOAL_KEYS {
+                let shown = format!("goals.{key}");
+                let value = match g.get(key) {
+                    None => continue,
+                    Some(toml::Value::Integer(n)) => *n as f64,
+                    Some(toml::Value::Float(f)) if f.is_finite() => *f,
+                    Some(_) => {
+                        self.problem(&shown, "must be a number");
+                        continue;
+                    }
+                };
+                let limit = if key.starts_with("avg_rating") {
+                    5.0
+                } else if key.ends_with("_seconds") {
+                    86_400.0
+                } else {
+                    100.0
+                };
+                if !(0.0..=limit).contains(&value) {
+                    self.problem(&shown, &format!("{value} is outside 0–{limit}"));
+                    continue;
+                }
+                goals.push(Goal { kpi, bound, target: value * scale });
+            }
+        }
         // Branding is a placeholder for a later issue: a table, accepted and not used yet.
         let _ = self.table(t, "brand");
         let locale = self.string(t, "locale", "locale").unwrap_or_else(|| "en".into());
@@ -490,6 +525,7 @@ impl Checker<'_> {
             timezone: timezone?,
             audience,
             locale,
+            goals,
         })
     }
 }
@@ -615,5 +651,24 @@ secret = "ssm:/moveo-reports/hooks/bot"
             ["report 'bot-team', field `audience.webhook[0].secret`: is required: the HMAC key receivers verify the \
               signature with (\"ssm:/…\" or \"env:NAME\")"]
         );
+    }
+
+    #[test]
+    fn goals_take_percent_seconds_and_ratings_and_refuse_the_impossible() {
+        let with_goals = GOOD.replace(
+            "cadences = [\"monthly\"]",
+            "cadences = [\"monthly\"]\ngoals = { containment_min = 70, first_response_max_seconds = 60, avg_rating_min = 4.2 }",
+        );
+        let specs = parse(&with_goals, "reports.toml").unwrap();
+        let goals = &specs[1].goals;
+        assert_eq!(goals.len(), 3);
+        assert_eq!((goals[0].kpi, goals[0].target), ("containment", 70.0));
+        assert_eq!((goals[1].kpi, goals[1].target), ("first_response", 1.0), "seconds become the KPI's minutes");
+        assert_eq!(goals[2].kpi, "avg_rating");
+
+        let bad = with_goals.replace("avg_rating_min = 4.2", "avg_rating_min = 7, nps_min = 30");
+        let found = problems(&bad);
+        assert!(found.iter().any(|p| p.contains("`goals.avg_rating_min`: 7 is outside 0–5")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("`goals.nps_min`: unknown key")), "{found:?}");
     }
 }

@@ -41,9 +41,10 @@ impl Default for RetryPolicy {
 }
 
 /// How many queries may be in flight at once, per Moveo account and in all.
-/// A report needs 23 queries (15 for the period, 8 for the comparison): 24 per
-/// account lets one report go out in one round trip, and many reports of one
-/// account queue behind each other instead of hammering it.
+/// A weekly report needs 37 queries (20 for the period, 10 for the comparison,
+/// 6 for the trend, 1 for the day history): 40 per account lets one report go
+/// out in one round trip, and many reports of one account queue behind each
+/// other instead of hammering it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub per_account: usize,
@@ -52,7 +53,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { per_account: 24, overall: 64 }
+        Limits { per_account: 40, overall: 64 }
     }
 }
 

@@ -25,8 +25,9 @@ const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 const INK: RGBColor = RGBColor(0x1F, 0x29, 0x37);
 const GRID: RGBColor = RGBColor(0xE5, 0xE7, 0xEB);
 
-const TITLE_SIZE: u32 = 34;
-const LABEL_SIZE: u32 = 24;
+// Sized for the smallest place a chart is shown: a phone's 343 px column and a half-width PDF column.
+const TITLE_SIZE: u32 = 38;
+const LABEL_SIZE: u32 = 30;
 const LINE_WIDTH: u32 = 4;
 /// Most date labels an axis shows before it thins them out.
 const MAX_X_LABELS: usize = 8;
@@ -43,6 +44,8 @@ pub struct Chart {
     pub png: Vec<u8>,
     pub width: u32,
     pub height: u32,
+    /// A KPI's sparkline (its key), shown inside the KPI's card rather than as a chart.
+    pub spark: Option<&'static str>,
 }
 
 impl Chart {
@@ -77,12 +80,12 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
         draw(
             "activity",
             pick("Sessions, users and messages per day", "Sessions, users and messages per week"),
-            HEIGHT,
-            |a| activity(a, rows, per),
+            760,
+            |a| activity(a, rows),
         )
         .map(|c| Chart {
             alt: format!(
-                "Line chart: {} sessions, {} users and {} user messages over {} {unit}.",
+                "Three line charts, each on its own scale: {} sessions, {} users and {} user messages over {} {unit}.",
                 total(|r| r.sessions),
                 total(|r| r.users),
                 total(|r| r.messages),
@@ -119,7 +122,13 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
         draw("ratings", "Ratings", HEIGHT, |a| ratings(a, report)).map(|c| Chart {
             alt: format!(
                 "Bar chart of ratings from 1 to 5: {}.",
-                report.ratings.distribution.iter().map(|(r, n, _)| format!("{r}★ {n}")).collect::<Vec<_>>().join(", ")
+                report
+                    .ratings
+                    .distribution
+                    .iter()
+                    .map(|(r, n, _)| format!("{n} × {r} {}", if *r == 1 { "star" } else { "stars" }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             ..c
         })?,
@@ -130,9 +139,124 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
             }
         })?,
     ];
+    if let Some(ai) = report.ai.as_ref().filter(|ai| !ai.distribution.is_empty()) {
+        let peak = ai.distribution.iter().max_by_key(|b| b.count).expect("not empty");
+        charts.push(
+            draw("ai_distribution", "User messages per AI-agent session", 520, |a| ai_distribution(a, ai)).map(
+                |c| Chart {
+                    alt: format!(
+                        "Bar chart of AI-agent sessions by number of user messages; most sessions ({:.0}%) had {} {}.",
+                        peak.share,
+                        peak.label,
+                        if peak.label == "1" { "message" } else { "messages" }
+                    ),
+                    ..c
+                },
+            )?,
+        );
+    }
     // A chart built from a query Moveo rejected would draw zeros as if they were data.
     charts.retain(|c| report.coverage.shows(c.name));
+    for trend in &report.trends {
+        if report.kpis.iter().any(|k| k.key == trend.key) {
+            charts.push(sparkline(trend)?);
+        }
+    }
     Ok(charts)
+}
+
+pub const SPARK_WIDTH: u32 = 240;
+pub const SPARK_HEIGHT: u32 = 64;
+
+/// A KPI's last 8 weeks or 6 months as a small line, the latest point marked.
+fn sparkline(trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
+    let name: &'static str = match trend.key {
+        "sessions" => "trend_sessions",
+        "users" => "trend_users",
+        "messages" => "trend_messages",
+        "agent_replies" => "trend_agent_replies",
+        "avg_response" => "trend_avg_response",
+        "avg_rating" => "trend_avg_rating",
+        _ => "trend",
+    };
+    let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
+    let (w, h) = (SPARK_WIDTH, SPARK_HEIGHT);
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    let points: Vec<(f64, f64)> =
+        trend.points.iter().enumerate().filter_map(|(i, p)| p.value.map(|v| (i as f64, v))).collect();
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &(_, v)| (lo.min(v), hi.max(v)));
+        let (lo, hi) = if points.is_empty() {
+            (0.0, 1.0)
+        } else if hi - lo < 1e-9 {
+            (lo - 1.0, hi + 1.0)
+        } else {
+            (lo, hi)
+        };
+        let pad = (hi - lo) * 0.15;
+        let n = trend.points.len().max(2) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .build_cartesian_2d(-0.2..n - 0.8, (lo - pad)..(hi + pad))
+            .map_err(|e| fail(&e))?;
+        chart.draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(4))).map_err(|e| fail(&e))?;
+        if let Some(&last) = points.last() {
+            chart.draw_series(std::iter::once(Circle::new(last, 7, BLUE.filled()))).map_err(|e| fail(&e))?;
+        }
+        root.present().map_err(|e| fail(&e))?;
+    }
+    let values: Vec<String> = trend
+        .points
+        .iter()
+        .map(|p| format!("{} {}", p.label, p.value.map_or("—".into(), |v| format!("{v:.1}"))))
+        .collect();
+    Ok(Chart {
+        name,
+        title: trend.label,
+        alt: format!("{} over the last {} periods: {}.", trend.label, trend.points.len(), values.join(", ")),
+        png: encode_png(&rgb, w, h).map_err(|e| fail(&e))?,
+        width: w,
+        height: h,
+        spark: Some(trend.key),
+    })
+}
+
+fn ai_distribution(area: &Area, ai: &crate::report::ai::AiView) -> Result<(), Box<dyn std::error::Error>> {
+    let bars = &ai.distribution;
+    let max = bars.iter().map(|b| b.count).max().unwrap_or(0) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(110)
+        .build_cartesian_2d(-0.5..bars.len() as f64 - 0.5, 0.0..nice_max(max))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels(bars.len())
+        .x_label_formatter(&|x: &f64| {
+            let i = x.round();
+            if (i - x).abs() < 0.01 && i >= 0.0 {
+                bars.get(i as usize).map(|b| b.label.to_string()).unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc("user messages in the session")
+        .y_label_formatter(&|y| group_thousands(y.round() as i64))
+        .y_desc("sessions")
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .draw()?;
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        let x = i as f64;
+        Rectangle::new([(x - 0.34, 0.0), (x + 0.34, b.count as f64)], GREEN.filled())
+    }))?;
+    Ok(())
 }
 
 fn draw(
@@ -153,7 +277,7 @@ fn draw(
         root.present().map_err(|e| fail(&e))?;
     }
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
-    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height })
+    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height, spark: None })
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -235,7 +359,8 @@ fn line_chart(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
     // Headroom above the data keeps the legend clear of the lines.
-    let mut chart = per_row_chart(area, rows, nice_max(max) * 1.25, y_desc, y_format)?;
+    let headroom = if series.len() > 1 { 1.25 } else { 1.0 };
+    let mut chart = per_row_chart(area, rows, nice_max(max) * headroom, y_desc, y_format)?;
     for (name, color, values) in series {
         let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
         let color = *color;
@@ -245,30 +370,34 @@ fn line_chart(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(LINE_WIDTH)));
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, color.filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .legend_area_size(44)
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .label_font(label_font())
-        .draw()?;
+    // One series is named by its axis; a legend would only repeat it.
+    if series.len() > 1 {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .legend_area_size(44)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GRID)
+            .label_font(label_font())
+            .draw()?;
+    }
     Ok(())
 }
 
-fn activity(area: &Area, rows: &[Row], per: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// Small multiples: messages run at four times sessions, so one shared scale
+/// would flatten sessions and users into the floor.
+fn activity(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
     let col = |f: fn(&Row) -> u64| rows.iter().map(|r| Some(f(r) as f64)).collect::<Vec<_>>();
-    line_chart(
-        area,
-        rows,
-        per,
-        &[
-            ("User messages", BLUE, col(|r| r.messages)),
-            ("Sessions", ORANGE, col(|r| r.sessions)),
-            ("Users", GREEN, col(|r| r.users)),
-        ],
-        &|y| group_thousands(y.round() as i64),
-    )
+    let panels = area.split_evenly((3, 1));
+    let series = [
+        ("Sessions", ORANGE, col(|r| r.sessions)),
+        ("Users", GREEN, col(|r| r.users)),
+        ("User messages", BLUE, col(|r| r.messages)),
+    ];
+    for (panel, (name, color, values)) in panels.iter().zip(series) {
+        line_chart(panel, rows, name, &[(name, color, values)], &|y| group_thousands(y.round() as i64))?;
+    }
+    Ok(())
 }
 
 fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
@@ -362,7 +491,7 @@ fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
         .x_label_formatter(&|x: &f64| {
             let i = x.round();
             if (i - x).abs() < 0.01 {
-                format!("{i:.0} ★")
+                format!("{i:.0} {}", if i == 1.0 { "star" } else { "stars" })
             } else {
                 String::new()
             }

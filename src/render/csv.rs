@@ -42,6 +42,20 @@ pub fn data_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
             out.write_record(["messages_per_hour", DAYS[d], &format!("{h:02}:00"), &count.to_string()])?;
         }
     }
+    // The sparklines' numbers: one row per KPI and week or month, oldest first.
+    for trend in &report.trends {
+        for point in &trend.points {
+            out.write_record(["trend", trend.key, &point.label, &opt(point.value)])?;
+        }
+    }
+    if let Some(ai) = &report.ai {
+        for agent in &ai.agents {
+            out.write_record(["ai_agents", "sessions", &agent.id, &agent.sessions.to_string()])?;
+        }
+        for bar in &ai.distribution {
+            out.write_record(["ai_distribution", "sessions", bar.label, &bar.count.to_string()])?;
+        }
+    }
     for kpi in &report.kpis {
         out.write_record(["kpis", kpi.key, "current", &opt(kpi.value)])?;
         out.write_record(["kpis", kpi.key, "previous", &opt(kpi.previous)])?;

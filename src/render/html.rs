@@ -44,11 +44,11 @@ impl Templates {
         Ok(Templates { tera })
     }
 
-    fn render(
+    fn render<'a>(
         &self,
         template: &'static str,
         report: &Report,
-        charts: &[Chart],
+        charts: &'a [Chart],
         link: Option<&str>,
     ) -> Result<String, TemplateError> {
         let mut context = Context::new();
@@ -56,16 +56,23 @@ impl Templates {
         context.insert("report", report);
         let kpi_rows: Vec<&[Kpi]> = report.kpis.chunks(KPIS_PER_ROW).collect();
         context.insert("kpi_rows", &kpi_rows);
-        let views: Vec<ChartView> = charts
-            .iter()
-            .map(|c| ChartView {
-                name: c.name,
-                alt: &c.alt,
-                cid: c.content_id(),
-                src: format!("charts/{}", c.file_name()),
-            })
-            .collect();
+        let view = |c: &'a Chart| ChartView {
+            name: c.name,
+            alt: &c.alt,
+            cid: c.content_id(),
+            src: format!("charts/{}", c.file_name()),
+        };
+        // The AI-agent chart sits in its own section, sparklines in their KPI cards.
+        let views: Vec<ChartView> =
+            charts.iter().filter(|c| c.spark.is_none() && c.name != "ai_distribution").map(view).collect();
+        context.insert("ai_chart", &charts.iter().find(|c| c.name == "ai_distribution").map(view));
+        // Each KPI card finds its sparkline by the KPI's key.
+        let sparks: std::collections::HashMap<&str, ChartView> =
+            charts.iter().filter_map(|c| Some((c.spark?, view(c)))).collect();
         context.insert("charts", &views);
+        context.insert("sparks", &sparks);
+        context.insert("spark_width", &(super::charts::SPARK_WIDTH / 2));
+        context.insert("spark_height", &(super::charts::SPARK_HEIGHT / 2));
         context.insert("display_width", &DISPLAY_WIDTH);
         context.insert("check_hint", crate::report::coverage::CHECK_HINT);
         let preheader: Vec<String> =

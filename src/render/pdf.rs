@@ -53,6 +53,7 @@ impl PdfEngine {
             file: String,
             alt: &'a str,
             name: &'a str,
+            spark: Option<&'a str>,
         }
         #[derive(Serialize)]
         struct Data<'a> {
@@ -62,7 +63,10 @@ impl PdfEngine {
         }
         let data = Data {
             report,
-            charts: charts.iter().map(|c| ChartRef { file: c.file_name(), alt: &c.alt, name: c.name }).collect(),
+            charts: charts
+                .iter()
+                .map(|c| ChartRef { file: c.file_name(), alt: &c.alt, name: c.name, spark: c.spark })
+                .collect(),
             check_hint: crate::report::coverage::CHECK_HINT,
         };
         let json = serde_json::to_vec(&data).map_err(|e| PdfError(e.to_string()))?;

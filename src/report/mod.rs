@@ -4,10 +4,14 @@
 //! totals, changes, per-day rows, ranked tables and a week grid, all in the
 //! report's time zone. Renderers only format what is here; they compute nothing.
 
+pub mod ai;
 pub mod coverage;
+pub mod goals;
+pub mod highlights;
 pub mod kpi;
+pub mod trend;
 
-use crate::analytics::{Bucket, Dataset, Feedback, Interval};
+use crate::analytics::{Bucket, Dataset, Feedback, Field, Interval};
 use crate::period::Period;
 use crate::spec::ReportSpec;
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
@@ -126,7 +130,13 @@ pub struct Heatmap {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub meta: Meta,
+    /// 3–5 findings, largest effect first.
+    pub highlights: Vec<highlights::Highlight>,
     pub kpis: Vec<Kpi>,
+    /// The last 8 weeks or 6 months of the headline figures that have a series.
+    pub trends: Vec<trend::Trend>,
+    pub goals: Vec<goals::GoalResult>,
+    pub ai: Option<ai::AiView>,
     pub rows: Vec<Row>,
     pub table: DayTable,
     pub coverage: Coverage,
@@ -136,11 +146,23 @@ pub struct Report {
     pub heatmap: Heatmap,
 }
 
+/// What the report compares the period with beyond the previous period.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The trend's periods, oldest first, ending with the report's own; empty for custom ranges.
+    pub periods: Vec<Period>,
+    /// The trend series over `periods`, by week or month.
+    pub trend: Dataset,
+    /// Sessions per day over the four weeks before the period (daily reports only).
+    pub days: Option<Dataset>,
+}
+
 impl Report {
     pub fn build(
         period: &Period,
         current: &Dataset,
         previous: &Dataset,
+        history: &History,
         spec: &ReportSpec,
         source: &str,
         now: DateTime<Utc>,
@@ -166,13 +188,47 @@ impl Report {
         let coverage = Coverage::build(current, previous);
         let mut kpis = kpis(current, previous);
         kpis.retain(|k| !coverage.omitted_kpis.contains(&k.key));
+        // An account without AI agents has no containment to show, not a "—".
+        kpis.retain(|k| !matches!(k.key, "containment" | "coverage") || k.value.is_some() || k.previous.is_some());
         let rows = rows(period, interval, current);
+        let intents = intents(current, previous);
+        let trends = trend::build(&history.periods, &history.trend);
+        let goals = goals::evaluate(&spec.goals, &kpis);
+        let period_days: Vec<chrono::NaiveDate> = if interval == Interval::Day {
+            period.first_day.iter_days().take(period.day_count()).collect()
+        } else {
+            Vec::new()
+        };
+        let days = match &history.days {
+            Some(before) if before.has(Field::Sessions) && current.has(Field::Sessions) => {
+                let first = period.first_day - chrono::Days::new(28);
+                let all: Vec<_> = before.sessions.iter().chain(&current.sessions).cloned().collect();
+                highlights::sessions_by_day(period.tz, &all, first.iter_days().take(28 + period.day_count()))
+            }
+            _ => Default::default(),
+        };
+        let highlights = highlights::find(&highlights::Inputs {
+            sessions: current.sessions_total,
+            kpis: &kpis,
+            trends: &trends,
+            trend_unit: if period.kind == crate::period::PeriodKind::Monthly { "months" } else { "weeks" },
+            days: &days,
+            period_days: &period_days,
+            intents: &intents,
+            goals: &goals,
+            ai_now: &current.ai_counts,
+            ai_before: if previous.has(Field::AiCounts) { &previous.ai_counts } else { &[] },
+        });
         Report {
+            highlights,
             kpis,
+            trends,
+            goals,
+            ai: ai::build(current),
             table: day_table(&rows, interval, &coverage),
             rows,
             coverage,
-            intents: intents(current, previous),
+            intents,
             ratings: ratings(current),
             agents: agents(current),
             heatmap: heatmap(period, current),
@@ -282,6 +338,8 @@ fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
         Kpi::new("ratings", "Ratings", Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
         Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, rc.average, rp.average),
         Kpi::new("share_above_3", "Ratings above 3", Unit::Percent, Better::Higher, rc.share_above_3, rp.share_above_3),
+        Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, ai::overall(cur).0, ai::overall(prev).0),
+        Kpi::new("coverage", "Coverage", Unit::Percent, Better::Higher, ai::overall(cur).1, ai::overall(prev).1),
     ]
 }
 
@@ -556,7 +614,7 @@ mod tests {
         let spec = ReportSpec::demo("acct");
         let cur = demo.fetch(&spec, window(period), Scope::Full).await.unwrap();
         let prev = demo.fetch(&spec, window(&period.previous()), Scope::Totals).await.unwrap();
-        Report::build(period, &cur, &prev, &spec, "demo", at("2026-11-25T08:00:00Z"))
+        Report::build(period, &cur, &prev, &History::default(), &spec, "demo", at("2026-11-25T08:00:00Z"))
     }
 
     #[tokio::test]
@@ -625,7 +683,15 @@ mod tests {
             sessions: vec![Bucket { start: "2026-11-17T00:00:00".parse().unwrap(), count: 9 }],
             ..Dataset::default()
         };
-        let report = Report::build(&period, &data, &Dataset::default(), &ReportSpec::demo("a"), "test", Utc::now());
+        let report = Report::build(
+            &period,
+            &data,
+            &Dataset::default(),
+            &History::default(),
+            &ReportSpec::demo("a"),
+            "test",
+            Utc::now(),
+        );
         let sessions: Vec<u64> = report.rows.iter().map(|r| r.sessions).collect();
         assert_eq!(sessions, [0, 9, 0, 0, 0, 0, 0]);
         assert_eq!(report.kpis.iter().find(|k| k.key == "avg_rating").unwrap().display, "—");

@@ -109,17 +109,10 @@ pub fn build(periods: &[Period], data: &Dataset) -> Vec<Trend> {
         acc.into_iter().map(|(sum, w)| (w > 0.0).then(|| sum / w)).collect::<Vec<_>>()
     };
     let response = weighted(
-        data.response_times
-            .iter()
-            .filter_map(|b| Some((slot(b.start, periods)?, b.times.avg?, 1.0)))
-            .collect(),
+        data.response_times.iter().filter_map(|b| Some((slot(b.start, periods)?, b.times.avg?, 1.0))).collect(),
     );
-    let rating = weighted(
-        data.ratings
-            .iter()
-            .filter_map(|b| Some((slot(b.start, periods)?, b.avg?, b.count as f64)))
-            .collect(),
-    );
+    let rating =
+        weighted(data.ratings.iter().filter_map(|b| Some((slot(b.start, periods)?, b.avg?, b.count as f64))).collect());
     let series = [
         ("sessions", "Sessions", sums(&data.sessions)),
         ("users", "Users", sums(&data.users)),

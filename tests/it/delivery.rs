@@ -62,7 +62,8 @@ async fn a_weekly_report_is_archived_in_s3_and_mailed_through_ses_once() {
     assert_eq!(email.to, ["team@acme.example", "lead@acme.example"]);
     for cid in cids(&email.html) {
         let (_, _, png) = email.inline.iter().find(|(id, _, _)| *id == cid).expect("every cid has its image");
-        assert_eq!(png_size(png).0, 1200);
+        // Charts are 2× the 600 px column; sparklines 2× their 120 px.
+        assert_eq!(png_size(png).0, if cid.starts_with("trend_") { 240 } else { 1200 }, "{cid}");
     }
     let (_, _, pdf) = email.attachments.iter().find(|(_, ct, _)| ct == "application/pdf").unwrap();
     let archived_pdf = moto.object(&format!("{prefix}/report.pdf")).await;

@@ -166,7 +166,7 @@ async fn three_reports_on_two_accounts_fan_out_through_sqs_and_each_is_mailed_on
     assert!(first.iter().any(|e| e["variables"]["channels"] == r#"{"web"}"#), "brand-a is filtered by channel");
     assert!(first.iter().any(|e| e["variables"]["deskIds"] == format!(r#"{{"{DESK}"}}"#)), "brand-b by desk");
     let second = of(SECOND_ACCOUNT);
-    assert_eq!(second.len(), 23, "one report, 23 queries, on the second account");
+    assert_eq!(second.len(), 37, "one report, 37 queries, on the second account");
     assert!(second.iter().all(|e| e["variables"].get("channels").is_none() && e["variables"].get("deskIds").is_none()));
     assert!(log.iter().all(|e| e["status"] == 200));
 

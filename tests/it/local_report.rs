@@ -19,7 +19,7 @@ fn expected_weekly_report(tz: chrono_tz::Tz) -> Report {
     let spec = ReportSpec::demo("demo");
     let cur = rt.block_on(demo.fetch(&spec, window(&period), Scope::Full)).unwrap();
     let prev = rt.block_on(demo.fetch(&spec, window(&period.previous()), Scope::Totals)).unwrap();
-    Report::build(&period, &cur, &prev, &spec, "demo", Utc::now())
+    Report::build(&period, &cur, &prev, &Default::default(), &spec, "demo", Utc::now())
 }
 
 fn only_eml(out: &Path) -> Vec<u8> {
@@ -46,14 +46,20 @@ fn a_weekly_report_on_the_embedded_default_is_complete() {
         ["multipart/mixed", "multipart/related", "multipart/alternative", "text/plain"].map(String::from)
     );
     let cids = cids(&email.html);
-    assert_eq!(cids.len(), 6, "six charts in the email");
+    let (sparks, charts): (Vec<&String>, Vec<&String>) = cids.iter().partition(|c| c.starts_with("trend_"));
+    assert_eq!(charts.len(), 7, "seven charts in the email");
+    assert_eq!(sparks.len(), 6, "and a sparkline for each KPI with a series");
     for cid in &cids {
         let (_, ct, png) =
             email.inline.iter().find(|(id, _, _)| id == cid).unwrap_or_else(|| panic!("no part for cid:{cid}"));
         assert_eq!(ct, "image/png");
         let (w, h) = png_size(png);
-        assert_eq!(w, 1200, "2× the 600 px the email shows");
-        assert!(h >= 500, "{cid} is {w}×{h}");
+        if cid.starts_with("trend_") {
+            assert_eq!((w, h), (240, 64), "2× the 120 px a KPI card shows");
+        } else {
+            assert_eq!(w, 1200, "2× the 600 px the email shows");
+            assert!(h >= 500, "{cid} is {w}×{h}");
+        }
     }
     assert!(email.html.contains(r#"width="600""#));
     assert!(email.html.len() < 100_000, "the body stays under Gmail's clipping size: {} bytes", email.html.len());

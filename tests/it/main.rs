@@ -7,6 +7,7 @@ mod fanout;
 mod first_contact;
 mod helpers;
 mod infra;
+mod insights;
 mod lambda;
 mod local_report;
 mod moveo_api;

@@ -82,7 +82,7 @@ async fn the_weekly_report_matches_what_the_server_returned_number_for_number() 
     let dir = tempfile::tempdir().unwrap();
     let outcome = pipeline(api(&server), dir.path()).run(&request(&server)).await.unwrap();
     let log = server.log().await;
-    assert_eq!(log.len(), 23, "15 queries for the week, 8 for the one before");
+    assert_eq!(log.len(), 37, "20 queries for the week, 10 for the one before, 6 for the trend, 1 for the days");
     assert!(log.iter().all(|e| e["status"] == 200));
     // Berlin midnight on Monday 16 Nov is 23:00 UTC on Sunday.
     let start = "2026-11-15T23:00:00";
@@ -231,7 +231,7 @@ async fn hostile_strings_from_the_server_reach_the_reader_as_text() {
 }
 
 #[tokio::test]
-async fn the_report_fetches_its_23_queries_concurrently() {
+async fn the_period_and_its_comparison_fetch_their_30_queries_concurrently() {
     let server = StandIn::start();
     server.scenario(json!({"latency_ms": 200})).await;
     let api = api(&server);
@@ -245,8 +245,8 @@ async fn the_report_fetches_its_23_queries_concurrently() {
     .unwrap();
     let elapsed = started.elapsed();
     assert!(current.sessions_total > 0 && previous.sessions_total > 0);
-    assert_eq!(server.log().await.len(), 23);
-    // One after another, 23 calls at 200 ms take 4.6 s.
+    assert_eq!(server.log().await.len(), 30);
+    // One after another, 30 calls at 200 ms take 6 s.
     assert!(elapsed < Duration::from_secs(2), "fetch took {elapsed:?}");
 }
 

@@ -68,7 +68,9 @@ Control API (JSON, no auth)
 ---------------------------
 * ``POST /_control/scenario`` body ``{"mode": "ok"|"unauthorized"|"rate_limited"|"unavailable"|"errors"|
   "empty"|"hostile", "latency_ms": int, "retry_after": int, "fail_times": int, "bucket_align":
-  "start"|"calendar", "schema": "assumed"|"drifted", "operations": [name, ...]|null}``. Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
+  "start"|"calendar", "schema": "assumed"|"drifted", "operations": [name, ...]|null, "spike":
+  {"date": "YYYY-MM-DD", "factor": n}|null}`` (``spike`` multiplies that day's sessions in daily
+  LogsSessionsIntervalV2 buckets, to plant an anomaly). Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
   retry_after 1, fail_times -1, bucket_align "start"), i.e. each POST replaces the whole scenario. Unknown
   keys or bad values: HTTP 400 ``{"ok": false, "error": "..."}``. Answer: ``{"ok": true, "scenario":
   {"mode", "latency_ms", "retry_after", "fail_times", "remaining", "bucket_align"}}`` (GET returns the same).
@@ -699,7 +701,13 @@ class Gen:
         return rows
 
     def r_log_sessions_interval_counts_v2(self):
-        return self._interval_counts(lambda l, f: self.traffic(l, f)[1])
+        spike = self.ctx.get("spike") or {}
+
+        def sessions(label, f):
+            # A planted anomaly: one day's sessions (daily buckets only) times a factor.
+            planted = f == 1 and label.startswith(spike.get("date", "-"))
+            return self.traffic(label, f)[1] * (spike.get("factor", 1) if planted else 1)
+        return self._interval_counts(sessions)
 
     def r_users_interval_counts_v2(self):
         return self._interval_counts(lambda l, f: self.traffic(l, f)[0])
@@ -1091,7 +1099,7 @@ for _root in drifted_roots():
 
 MODES = {"ok", "unauthorized", "rate_limited", "unavailable", "errors", "empty", "hostile"}
 DEFAULT_SCENARIO = {"mode": "ok", "latency_ms": 0, "retry_after": 1, "fail_times": -1, "bucket_align": "start",
-                    "schema": "assumed", "operations": None}
+                    "schema": "assumed", "operations": None, "spike": None}
 LOCK = threading.Lock()
 STATE = {"scenario": dict(DEFAULT_SCENARIO, remaining=-1), "log": [], "in_flight": {}, "peak_in_flight": {}}
 
@@ -1157,7 +1165,8 @@ def run_graphql(body, mode: str, scenario: dict) -> tuple[str | None, dict]:
     if mode == "errors":
         return op_name, err(f"database query error in operation {op_name or '<anonymous>'} (stand-in scenario)",
                             "unexpected")
-    ctx = {"empty": mode == "empty", "hostile": mode == "hostile", "bucket_align": scenario["bucket_align"]}
+    ctx = {"empty": mode == "empty", "hostile": mode == "hostile", "bucket_align": scenario["bucket_align"],
+           "spike": scenario.get("spike")}
     result = execute(schema, document, context_value=ctx, variable_values=variables, operation_name=op_name)
     if result.errors:
         out = []
@@ -1259,6 +1268,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"ok": False, "error": "bucket_align must be 'start' or 'calendar'"})
         if sc["schema"] not in ("assumed", "drifted"):
             return self._send(400, {"ok": False, "error": "schema must be 'assumed' or 'drifted'"})
+        spike = sc["spike"]
+        if spike is not None and not (isinstance(spike, dict) and isinstance(spike.get("date"), str)
+                                      and isinstance(spike.get("factor"), int) and spike["factor"] >= 1):
+            return self._send(400, {"ok": False, "error": "spike must be {\"date\": \"YYYY-MM-DD\", \"factor\": int >= 1}"})
         ops = sc["operations"]
         if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
             return self._send(400, {"ok": False, "error": "operations must be a list of operation names"})
