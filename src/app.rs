@@ -171,7 +171,40 @@ pub async fn load_specs(
         }
         None => std::fs::read_to_string(location).map_err(|e| read(e.to_string()))?,
     };
-    Ok(spec::parse(&text, location)?.into_iter().map(Arc::new).collect())
+    let mut specs = spec::parse(&text, location)?;
+    let mut problems = Vec::new();
+    for spec in &mut specs {
+        let Some(source) = spec.brand.logo_source.clone() else { continue };
+        match read_logo(&source, location, config, aws).await.and_then(crate::brand::Logo::check) {
+            Ok(logo) => spec.brand.logo = Some(Arc::new(logo)),
+            Err(problem) => problems.push(spec::SpecError {
+                report: format!("'{}'", spec.id),
+                field: "brand.logo".into(),
+                problem: format!("{source} {problem}"),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(SpecErrors { source_name: location.clone(), problems }.into());
+    }
+    Ok(specs.into_iter().map(Arc::new).collect())
+}
+
+/// A logo's bytes: `s3://bucket/key`, or a path relative to the reports file.
+async fn read_logo(
+    source: &str,
+    reports_file: &str,
+    config: &Config,
+    aws: Option<&aws_config::SdkConfig>,
+) -> Result<Vec<u8>, String> {
+    if let Some(path) = source.strip_prefix("s3://") {
+        let (bucket, key) = path.split_once('/').ok_or("is not s3://bucket/key")?;
+        let aws = aws.ok_or("cannot be read: no AWS configuration")?;
+        let store = S3Store::new(aws, bucket.to_string(), config.s3_path_style);
+        return store.get(key).await.map_err(|e| format!("cannot be read: {e}"))?.ok_or_else(|| "does not exist".into());
+    }
+    let base = if reports_file.starts_with("s3://") { Path::new(".") } else { Path::new(reports_file).parent().unwrap_or(Path::new(".")) };
+    std::fs::read(base.join(source)).map_err(|e| format!("cannot be read: {e}"))
 }
 
 /// Demo data when asked for, or when no report names a Moveo account (the

@@ -65,9 +65,13 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut runs = Vec::with_capacity(args.runs);
+    let mut sizes = crate::pipeline::Sizes::default();
     for i in 1..=args.runs {
         match app.run(&request(i)).await {
-            Ok(outcome) => runs.push(outcome.timings),
+            Ok(outcome) => {
+                sizes = outcome.sizes;
+                runs.push(outcome.timings)
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
@@ -84,6 +88,12 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         crate::deliver::Mailer::name(&app.mailer),
     );
     print!("{}", table(&runs));
+    println!(
+        "sizes: message {:.0} KB (HTML part {:.0} KB, PDF {:.0} KB)",
+        sizes.message as f64 / 1024.0,
+        sizes.html as f64 / 1024.0,
+        sizes.pdf as f64 / 1024.0
+    );
     match peak_rss_mb() {
         Some(mb) => println!("peak RSS: {mb:.1} MB"),
         None => println!("peak RSS: unavailable (no /proc)"),

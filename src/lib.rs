@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod app;
 pub mod bench;
+pub mod brand;
 pub mod cli;
 pub mod config;
 pub mod deliver;

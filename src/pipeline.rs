@@ -12,7 +12,7 @@ use crate::deliver::{
     StoreError,
 };
 use crate::period::{Period, PeriodError, PeriodRequest};
-use crate::render::email::{compose, EmailParts};
+use crate::render::email::{compose, Attachment, EmailParts};
 use crate::render::{RenderError, Renderer};
 use crate::report::coverage::GapNote;
 use crate::report::{trend, History, Report};
@@ -148,6 +148,19 @@ pub struct Outcome {
     pub link: Option<String>,
     #[serde(skip)]
     pub timings: Timings,
+    /// What the reader downloads, in bytes (zero when nothing was rendered).
+    #[serde(skip)]
+    pub sizes: Sizes,
+}
+
+/// Bytes of what a reader downloads.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Sizes {
+    /// The whole MIME message, as SES sends it.
+    pub message: usize,
+    /// The email's HTML part (Gmail clips above about 102 KB).
+    pub html: usize,
+    pub pdf: usize,
 }
 
 pub struct Pipeline<S, R, M> {
@@ -185,6 +198,7 @@ fn timed<T>(name: &'static str, slot: &mut Duration, f: impl FnOnce() -> T) -> T
 struct Rendered {
     artifacts: Vec<Artifact>,
     raw: Vec<u8>,
+    sizes: Sizes,
 }
 
 impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
@@ -224,6 +238,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         // The archived PDF is the one self-contained file a link can point at.
         let link = self.store.link(&keys.file("report.pdf")).await?;
         let rendered = self.render(&report, &period, &keys, request, link.as_deref(), &mut t)?;
+        let rendered_sizes = rendered.sizes;
         let head = ManifestHead {
             report: spec.id.clone(),
             account: report.meta.account.clone(),
@@ -281,6 +296,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             left_out,
             link,
             timings: t,
+            sizes: rendered_sizes,
         })
     }
 
@@ -329,9 +345,23 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let charts = timed("charts", &mut t.charts, || self.renderer.charts(report))?;
         let (email_html, email_text, report_html) =
             timed("html", &mut t.html, || self.renderer.html(report, &charts, link))?;
-        let pdf = timed("pdf", &mut t.pdf, || self.renderer.pdf(report, &charts))?;
+        let logo = request.spec.brand.logo.as_ref().map(|l| l.png.as_slice());
+        let pdf = timed("pdf", &mut t.pdf, || self.renderer.pdf(report, &charts, logo))?;
         let csv = self.renderer.csv(report)?;
-        let pdf_name = format!("moveo-{}-{}.pdf", period.kind.as_str(), period.slug());
+        let xlsx = self.renderer.xlsx(report)?;
+        let stem = format!("moveo-{}-{}", period.kind.as_str(), period.slug());
+        let wanted = request.spec.attachments;
+        let mut attachments = Vec::new();
+        for (on, ext, content_type, bytes) in [
+            (wanted.pdf, "pdf", "application/pdf", pdf.as_slice()),
+            (wanted.xlsx, "xlsx", crate::render::xlsx::CONTENT_TYPE, xlsx.as_slice()),
+            (wanted.csv, "csv", "text/csv; charset=utf-8", csv.as_slice()),
+        ] {
+            if on {
+                attachments.push(Attachment { name: format!("{stem}.{ext}"), content_type, bytes });
+            }
+        }
+        let brand = &request.spec.brand;
         let message_id = format!(
             "{}.{}@moveo-reports",
             period.slug(),
@@ -349,16 +379,18 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         let raw = compose(&EmailParts {
             subject: &report.subject(),
             from: &self.sender.from,
-            reply_to: self.sender.reply_to.as_deref(),
+            from_name: brand.sender_name.as_deref(),
+            reply_to: brand.reply_to.as_deref().or(self.sender.reply_to.as_deref()),
             recipients: &request.audience.email,
             html: &email_html,
             text: &email_text,
             charts: &charts,
-            pdf: &pdf,
-            pdf_name: &pdf_name,
+            logo,
+            attachments,
             message_id: &message_id,
             date: Utc::now(),
         })?;
+        let sizes = Sizes { message: raw.len(), html: email_html.len(), pdf: pdf.len() };
         let mut artifacts = vec![
             Artifact::new("report.html", "text/html; charset=utf-8", report_html.into_bytes()),
             Artifact::new("report.pdf", "application/pdf", pdf),
@@ -366,10 +398,14 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             Artifact::new("email.txt", "text/plain; charset=utf-8", email_text.into_bytes()),
             Artifact::new("email.eml", "message/rfc822", raw.clone()),
             Artifact::new("data.csv", "text/csv; charset=utf-8", csv),
+            Artifact::new("data.xlsx", crate::render::xlsx::CONTENT_TYPE, xlsx),
         ];
+        if let Some(logo) = logo {
+            artifacts.push(Artifact::new("logo.png", "image/png", logo.to_vec()));
+        }
         artifacts
             .extend(charts.into_iter().map(|c| Artifact::new(format!("charts/{}", c.file_name()), "image/png", c.png)));
-        Ok(Rendered { artifacts, raw })
+        Ok(Rendered { artifacts, raw, sizes })
     }
 
     fn outcome_without_work(
@@ -399,6 +435,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             left_out,
             link: None,
             timings,
+            sizes: Sizes::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::config::{check_address, Config, ConfigError};
 use crate::deliver::{Audience, ChatKind, ChatTarget};
 use crate::moveo::Filters;
 use crate::period::parse_zone;
+use crate::brand::{Brand, SubjectTemplate};
 use crate::report::goals::{Goal, GOAL_KEYS};
 use chrono_tz::Tz;
 use secrecy::SecretString;
@@ -80,6 +81,24 @@ pub struct ReportSpec {
     pub locale: String,
     /// Targets on headline figures (`[report.goals]`).
     pub goals: Vec<Goal>,
+    /// Logo, colour, sender name, reply-to, footer, subject (`[report.brand]`).
+    pub brand: Brand,
+    /// Files attached to the email besides the inline charts.
+    pub attachments: Attachments,
+}
+
+/// Which files the email carries; the archive always has them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attachments {
+    pub pdf: bool,
+    pub csv: bool,
+    pub xlsx: bool,
+}
+
+impl Default for Attachments {
+    fn default() -> Self {
+        Attachments { pdf: true, csv: false, xlsx: false }
+    }
 }
 
 impl ReportSpec {
@@ -99,6 +118,8 @@ impl ReportSpec {
             audience: Audience::email(config.recipients.clone()),
             locale: "en".into(),
             goals: Vec::new(),
+            brand: Brand::default(),
+            attachments: Attachments::default(),
         }
     }
 
@@ -114,6 +135,8 @@ impl ReportSpec {
             audience: Audience::default(),
             locale: "en".into(),
             goals: Vec::new(),
+            brand: Brand::default(),
+            attachments: Attachments::default(),
         }
     }
 
@@ -158,7 +181,9 @@ const REPORT_KEYS: &[&str] = &[
     "locale",
     "brand",
     "goals",
+    "attachments",
 ];
+const BRAND_KEYS: &[&str] = &["logo", "primary_color", "sender_name", "reply_to", "footer", "subject"];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
 /// The email fields; each `ChatKind` adds its own key (`slack`, `teams`, `webhook`).
 const EMAIL_KEYS: &[&str] = &["to", "cc", "bcc"];
@@ -349,6 +374,30 @@ impl Checker<'_> {
         targets
     }
 
+    fn brand(&mut self, t: &toml::Table) -> Brand {
+        let mut brand = Brand::default();
+        let Some(b) = self.table(t, "brand") else {
+            return brand;
+        };
+        self.unknown_keys(b, BRAND_KEYS, "brand.");
+        let field = |checker: &mut Self, key: &str, check: &dyn Fn(&str) -> Result<String, String>| {
+            let value = checker.string(b, key, &format!("brand.{key}"))?;
+            check(&value).map_err(|problem| checker.problem(&format!("brand.{key}"), &problem)).ok()
+        };
+        brand.primary = field(self, "primary_color", &crate::brand::check_primary);
+        brand.sender_name = field(self, "sender_name", &|v| crate::brand::check_line(v, 80));
+        brand.footer = field(self, "footer", &|v| crate::brand::check_line(v, 300));
+        brand.logo_source = field(self, "logo", &|v| Ok(v.to_string()));
+        brand.reply_to = field(self, "reply_to", &|v| {
+            crate::brand::check_line(v, 254)
+                .and_then(|v| check_address("", v).map_err(|_| "is not an email address (name@domain)".to_string()))
+        });
+        brand.subject = self
+            .string(b, "subject", "brand.subject")
+            .and_then(|v| SubjectTemplate::parse(&v).map_err(|p| self.problem("brand.subject", &p)).ok());
+        brand
+    }
+
     /// `ssm:/name` or `env:NAME`: where a secret is, never the secret.
     fn secret_ref(&mut self, table: &toml::Table, field: &str, shown: &str) -> Option<KeySource> {
         let value = self.string(table, field, &format!("{shown}.{field}"))?;
@@ -507,8 +556,19 @@ impl Checker<'_> {
                 goals.push(Goal { kpi, bound, target: value * scale });
             }
         }
-        // Branding is a placeholder for a later issue: a table, accepted and not used yet.
-        let _ = self.table(t, "brand");
+        let brand = self.brand(t);
+        let mut attachments = Attachments::default();
+        if t.contains_key("attachments") {
+            attachments = Attachments { pdf: false, csv: false, xlsx: false };
+            for name in self.strings(t, "attachments", "attachments") {
+                match name.as_str() {
+                    "pdf" => attachments.pdf = true,
+                    "csv" => attachments.csv = true,
+                    "xlsx" => attachments.xlsx = true,
+                    other => self.problem("attachments", &format!("'{other}' is not \"pdf\", \"csv\" or \"xlsx\"")),
+                }
+            }
+        }
         let locale = self.string(t, "locale", "locale").unwrap_or_else(|| "en".into());
         if locale != "en" {
             self.problem("locale", &format!("'{locale}' is not available yet; only \"en\""));
@@ -526,6 +586,8 @@ impl Checker<'_> {
             audience,
             locale,
             goals,
+            brand,
+            attachments,
         })
     }
 }

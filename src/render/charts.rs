@@ -42,6 +42,9 @@ pub struct Chart {
     pub alt: String,
     #[serde(skip)]
     pub png: Vec<u8>,
+    /// The same chart as SVG, for the PDF; sparklines have none (their PNG is tiny).
+    #[serde(skip)]
+    pub svg: Option<String>,
     pub width: u32,
     pub height: u32,
     /// A KPI's sparkline (its key), shown inside the KPI's card rather than as a chart.
@@ -65,7 +68,37 @@ pub struct ChartError {
     detail: String,
 }
 
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+/// A drawing surface: the bitmap for the email, SVG for the PDF.
+type Area<DB> = DrawingArea<DB, Shift>;
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// One chart's drawing, run once per backend.
+enum Paint<'r> {
+    Activity(&'r [Row]),
+    Intents(&'r Report),
+    ResponseTimes(&'r [Row]),
+    AgentReplies(&'r [Row]),
+    Ratings(&'r Report),
+    Heatmap(&'r Report),
+    AiDistribution(&'r crate::report::ai::AiView),
+}
+
+impl Paint<'_> {
+    fn on<DB: DrawingBackend>(&self, area: &Area<DB>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        match self {
+            Paint::Activity(rows) => activity(area, rows),
+            Paint::Intents(report) => intents(area, report),
+            Paint::ResponseTimes(rows) => response_times(area, rows),
+            Paint::AgentReplies(rows) => agent_replies(area, rows),
+            Paint::Ratings(report) => ratings(area, report),
+            Paint::Heatmap(report) => heatmap(area, report),
+            Paint::AiDistribution(ai) => ai_distribution(area, ai),
+        }
+    }
+}
 
 /// Draws every chart of a report.
 pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
@@ -81,7 +114,7 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
             "activity",
             pick("Sessions, users and messages per day", "Sessions, users and messages per week"),
             760,
-            |a| activity(a, rows),
+            Paint::Activity(rows),
         )
         .map(|c| Chart {
             alt: format!(
@@ -93,7 +126,7 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
             ),
             ..c
         })?,
-        draw("intents", "Top intents", HEIGHT, |a| intents(a, report)).map(|c| Chart {
+        draw("intents", "Top intents", HEIGHT, Paint::Intents(report)).map(|c| Chart {
             alt: match report.intents.first() {
                 Some(top) => format!(
                     "Bar chart of the top {} intents; the most used is {} with {}.",
@@ -105,21 +138,24 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
             },
             ..c
         })?,
-        draw("response_times", "Response times (minutes)", HEIGHT, |a| response_times(a, rows)).map(|c| Chart {
+        draw("response_times", "Response times (minutes)", HEIGHT, Paint::ResponseTimes(rows)).map(|c| Chart {
             alt: format!(
                 "Line chart of average, median and first response times {per}; average over the period {}.",
                 report.kpis.iter().find(|k| k.key == "avg_response").map_or("—", |k| k.display.as_str())
             ),
             ..c
         })?,
-        draw("agent_replies", pick("Human agent replies per day", "Human agent replies per week"), HEIGHT, |a| {
-            agent_replies(a, rows)
-        })
+        draw(
+            "agent_replies",
+            pick("Human agent replies per day", "Human agent replies per week"),
+            HEIGHT,
+            Paint::AgentReplies(rows),
+        )
         .map(|c| Chart {
             alt: format!("Bar chart: {} agent replies in the period.", total(|r| r.agent_replies)),
             ..c
         })?,
-        draw("ratings", "Ratings", HEIGHT, |a| ratings(a, report)).map(|c| Chart {
+        draw("ratings", "Ratings", HEIGHT, Paint::Ratings(report)).map(|c| Chart {
             alt: format!(
                 "Bar chart of ratings from 1 to 5: {}.",
                 report
@@ -132,7 +168,7 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
             ),
             ..c
         })?,
-        draw("messages_per_hour", "User messages per hour of the week", 560, |a| heatmap(a, report)).map(|c| {
+        draw("messages_per_hour", "User messages per hour of the week", 560, Paint::Heatmap(report)).map(|c| {
             Chart {
                 alt: format!("Heat map of messages by weekday and hour; busiest: {}.", report.heatmap.busiest),
                 ..c
@@ -142,7 +178,7 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
     if let Some(ai) = report.ai.as_ref().filter(|ai| !ai.distribution.is_empty()) {
         let peak = ai.distribution.iter().max_by_key(|b| b.count).expect("not empty");
         charts.push(
-            draw("ai_distribution", "User messages per AI-agent session", 520, |a| ai_distribution(a, ai)).map(
+            draw("ai_distribution", "User messages per AI-agent session", 520, Paint::AiDistribution(ai)).map(
                 |c| Chart {
                     alt: format!(
                         "Bar chart of AI-agent sessions by number of user messages; most sessions ({:.0}%) had {} {}.",
@@ -217,13 +253,17 @@ fn sparkline(trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
         title: trend.label,
         alt: format!("{} over the last {} periods: {}.", trend.label, trend.points.len(), values.join(", ")),
         png: encode_png(&rgb, w, h).map_err(|e| fail(&e))?,
+        svg: None,
         width: w,
         height: h,
         spark: Some(trend.key),
     })
 }
 
-fn ai_distribution(area: &Area, ai: &crate::report::ai::AiView) -> Result<(), Box<dyn std::error::Error>> {
+fn ai_distribution<DB: DrawingBackend>(area: &Area<DB>, ai: &crate::report::ai::AiView) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let bars = &ai.distribution;
     let max = bars.iter().map(|b| b.count).max().unwrap_or(0) as f64;
     let mut chart = ChartBuilder::on(area)
@@ -259,38 +299,32 @@ fn ai_distribution(area: &Area, ai: &crate::report::ai::AiView) -> Result<(), Bo
     Ok(())
 }
 
-fn draw(
-    name: &'static str,
-    title: &'static str,
-    height: u32,
-    paint: impl FnOnce(&Area) -> Result<(), Box<dyn std::error::Error>>,
-) -> Result<Chart, ChartError> {
+/// Draws a chart twice: a palette PNG for mail clients and SVG for the PDF,
+/// where vectors print sharp and weigh a fraction of the pixels.
+fn draw(name: &'static str, title: &'static str, height: u32, paint: Paint) -> Result<Chart, ChartError> {
     let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
-    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
+    fn titled<DB: DrawingBackend>(root: &Area<DB>, title: &str, paint: &Paint) -> Drawn
+    where
+        DB::ErrorType: 'static,
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| fail(&e))?;
-        let area = root
-            .titled(title, (CHART_FAMILY, TITLE_SIZE).into_font().style(FontStyle::Bold).color(&INK))
-            .map_err(|e| fail(&e))?;
-        paint(&area).map_err(|e| fail(&e))?;
-        root.present().map_err(|e| fail(&e))?;
+        root.fill(&WHITE)?;
+        let area = root.titled(title, (CHART_FAMILY, TITLE_SIZE).into_font().style(FontStyle::Bold).color(&INK))?;
+        paint.on(&area)?;
+        root.present()?;
+        Ok(())
     }
+    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
+    titled(&BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area(), title, &paint)
+        .map_err(|e| fail(&e))?;
+    let mut svg = String::new();
+    titled(&SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area(), title, &paint)
+        .map_err(|e| fail(&e))?;
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
-    Ok(Chart { name, title, alt: String::new(), png, width: WIDTH, height, spark: None })
+    Ok(Chart { name, title, alt: String::new(), png, svg: Some(svg), width: WIDTH, height, spark: None })
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    // Charts are flat colour: fast compression is within a few percent of the best here.
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header()?;
-    writer.write_image_data(rgb)?;
-    writer.finish()?;
-    Ok(out)
+    super::png::encode(rgb, width, height)
 }
 
 fn label_font() -> TextStyle<'static> {
@@ -318,16 +352,19 @@ fn nice_max(max: f64) -> f64 {
     }
 }
 
-type RowChart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type RowChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Axes for a series with one value per report row (day or week), x labels thinned out.
-fn per_row_chart<'a, 'b>(
-    area: &'a Area<'b>,
+fn per_row_chart<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
     rows: &[Row],
     y_max: f64,
     y_desc: &str,
     y_format: &dyn Fn(&f64) -> String,
-) -> Result<RowChart<'a, 'b>, Box<dyn std::error::Error>> {
+) -> Result<RowChart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
@@ -350,13 +387,16 @@ fn per_row_chart<'a, 'b>(
     Ok(chart)
 }
 
-fn line_chart(
-    area: &Area,
+fn line_chart<DB: DrawingBackend>(
+    area: &Area<DB>,
     rows: &[Row],
     y_desc: &str,
     series: &[(&str, RGBColor, Vec<Option<f64>>)],
     y_format: &dyn Fn(&f64) -> String,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let max = series.iter().flat_map(|(_, _, v)| v.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
     // Headroom above the data keeps the legend clear of the lines.
     let headroom = if series.len() > 1 { 1.25 } else { 1.0 };
@@ -386,7 +426,10 @@ fn line_chart(
 
 /// Small multiples: messages run at four times sessions, so one shared scale
 /// would flatten sessions and users into the floor.
-fn activity(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+fn activity<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let col = |f: fn(&Row) -> u64| rows.iter().map(|r| Some(f(r) as f64)).collect::<Vec<_>>();
     let panels = area.split_evenly((3, 1));
     let series = [
@@ -400,7 +443,10 @@ fn activity(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>>
     Ok(())
 }
 
-fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+fn response_times<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     line_chart(
         area,
         rows,
@@ -414,7 +460,10 @@ fn response_times(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::E
     )
 }
 
-fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+fn agent_replies<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let max = rows.iter().map(|r| r.agent_replies).max().unwrap_or(0) as f64;
     let mut chart = per_row_chart(area, rows, nice_max(max), "replies", &|y| group_thousands(y.round() as i64))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -424,7 +473,10 @@ fn agent_replies(area: &Area, rows: &[Row]) -> Result<(), Box<dyn std::error::Er
     Ok(())
 }
 
-fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+fn intents<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let rows = &report.intents;
     let n = rows.len().max(1);
     let max = rows.iter().map(|r| r.count).max().unwrap_or(0) as f64;
@@ -472,7 +524,10 @@ fn intents(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error
     Ok(())
 }
 
-fn ratings(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+fn ratings<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let dist = &report.ratings.distribution;
     let max = dist.iter().map(|d| d.1).max().unwrap_or(0) as f64;
     let colors = [VERMILLION, ORANGE, SKY, GREEN, BLUE];
@@ -518,7 +573,10 @@ fn heat_color(value: u64, max: u64) -> RGBColor {
     RGBColor(lerp(0xF1, 0x08), lerp(0xF5, 0x30), lerp(0xF9, 0x6B))
 }
 
-fn heatmap(area: &Area, report: &Report) -> Result<(), Box<dyn std::error::Error>> {
+fn heatmap<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let map = &report.heatmap;
     let mut chart = ChartBuilder::on(area)

@@ -10,6 +10,8 @@ pub mod email;
 pub mod fonts;
 pub mod html;
 pub mod pdf;
+pub mod xlsx;
+pub mod png;
 
 use crate::report::Report;
 pub use charts::Chart;
@@ -24,6 +26,8 @@ pub enum RenderError {
     Pdf(#[from] pdf::PdfError),
     #[error("writing data.csv: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("writing data.xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("composing the email: {0}")]
     Email(#[from] std::io::Error),
 }
@@ -58,8 +62,12 @@ impl Renderer {
         ))
     }
 
-    pub fn pdf(&self, report: &Report, charts: &[Chart]) -> Result<Vec<u8>, RenderError> {
-        Ok(self.pdf.render(report, charts)?)
+    pub fn pdf(&self, report: &Report, charts: &[Chart], logo: Option<&[u8]>) -> Result<Vec<u8>, RenderError> {
+        Ok(self.pdf.render(report, charts, logo)?)
+    }
+
+    pub fn xlsx(&self, report: &Report) -> Result<Vec<u8>, RenderError> {
+        Ok(xlsx::workbook(report)?)
     }
 
     pub fn csv(&self, report: &Report) -> Result<Vec<u8>, RenderError> {

@@ -47,7 +47,7 @@ impl PdfEngine {
     }
 
     /// Typesets the report with its charts into PDF bytes.
-    pub fn render(&self, report: &Report, charts: &[Chart]) -> Result<Vec<u8>, PdfError> {
+    pub fn render(&self, report: &Report, charts: &[Chart], logo: Option<&[u8]>) -> Result<Vec<u8>, PdfError> {
         #[derive(Serialize)]
         struct ChartRef<'a> {
             file: String,
@@ -65,7 +65,13 @@ impl PdfEngine {
             report,
             charts: charts
                 .iter()
-                .map(|c| ChartRef { file: c.file_name(), alt: &c.alt, name: c.name, spark: c.spark })
+                .map(|c| ChartRef {
+                    // Vectors where there are some: sharp in print and a fraction of the pixels' bytes.
+                    file: if c.svg.is_some() { format!("{}.svg", c.name) } else { c.file_name() },
+                    alt: &c.alt,
+                    name: c.name,
+                    spark: c.spark,
+                })
                 .collect(),
             check_hint: crate::report::coverage::CHECK_HINT,
         };
@@ -74,7 +80,13 @@ impl PdfEngine {
         let mut files = HashMap::new();
         files.insert(file_id("/data.json")?, Bytes::new(json));
         for chart in charts {
-            files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone()));
+            match &chart.svg {
+                Some(svg) => files.insert(file_id(&format!("/charts/{}.svg", chart.name))?, Bytes::new(svg.clone().into_bytes())),
+                None => files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone())),
+            };
+        }
+        if let Some(logo) = logo {
+            files.insert(file_id("/logo.png")?, Bytes::new(logo.to_vec()));
         }
         let main = file_id("/report.typ")?;
         let world = ReportWorld { engine: self, main: Source::new(main, TEMPLATE.to_string()), files };

@@ -21,6 +21,9 @@ pub struct AgentRow {
     pub short_id: String,
     pub sessions: u64,
     pub sessions_display: String,
+    /// Ratios 0–1, for spreadsheets.
+    pub containment: Option<f64>,
+    pub coverage: Option<f64>,
     pub containment_display: String,
     pub coverage_display: String,
 }
@@ -90,6 +93,8 @@ pub fn build(data: &Dataset) -> Option<AiView> {
                 id: a.id.clone(),
                 sessions,
                 sessions_display: group_thousands(sessions as i64),
+                containment: a.containment,
+                coverage: a.coverage,
                 containment_display: percent(a.containment),
                 coverage_display: percent(a.coverage),
             }

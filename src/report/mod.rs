@@ -39,6 +39,23 @@ pub struct Meta {
     pub interval: &'static str,
     /// Made from built-in demo data: every output says so.
     pub demo: bool,
+    /// The subject line, from the report's subject template if it has one.
+    pub subject: String,
+    pub brand: BrandView,
+}
+
+/// What the templates need of the report's brand.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    /// Accent colour for headings, links and the eyebrow: `#RRGGBB`.
+    pub primary: String,
+    /// The sender's display name, or the report's title: the logo's alt text.
+    pub name: String,
+    pub footer: Option<String>,
+    /// Whether a logo is shown (the image travels beside the report as `logo.png`).
+    pub logo: bool,
+    pub logo_width: u32,
+    pub logo_height: u32,
 }
 
 /// The day-by-day table as it is printed: only the columns the data supports.
@@ -168,11 +185,34 @@ impl Report {
         now: DateTime<Utc>,
     ) -> Report {
         let interval = Interval::for_days(period.day_count());
+        let title = match &spec.title {
+            Some(title) => format!("{title} · {} · {}", period.kind.title(), period.label()),
+            None => format!("{} · {}", period.kind.title(), period.label()),
+        };
+        let brand = &spec.brand;
+        // Shown at most 200 px wide and 60 px high in the email header, keeping its shape.
+        let (logo_width, logo_height) = brand.logo.as_ref().map_or((0, 0), |l| {
+            let scale = (200.0 / l.width as f64).min(60.0 / l.height as f64).min(1.0);
+            ((l.width as f64 * scale).round() as u32, (l.height as f64 * scale).round() as u32)
+        });
         let meta = Meta {
-            title: match &spec.title {
-                Some(title) => format!("{title} · {} · {}", period.kind.title(), period.label()),
-                None => format!("{} · {}", period.kind.title(), period.label()),
+            subject: match &brand.subject {
+                Some(template) => template.render(
+                    spec.title.as_deref().unwrap_or(&spec.id),
+                    &period.label(),
+                    period.kind.title(),
+                ),
+                None => title.clone(),
             },
+            brand: BrandView {
+                primary: brand.primary().to_string(),
+                name: brand.sender_name.clone().or_else(|| spec.title.clone()).unwrap_or_else(|| "Moveo.AI analytics".into()),
+                footer: brand.footer.clone(),
+                logo: brand.logo.is_some(),
+                logo_width,
+                logo_height,
+            },
+            title,
             kind: period.kind.as_str(),
             period_label: period.label(),
             previous_label: period.previous().label(),
@@ -239,9 +279,9 @@ impl Report {
     /// The email subject: "Weekly report · 16–22 Nov 2026", marked when the data is made up.
     pub fn subject(&self) -> String {
         if self.meta.demo {
-            format!("[Demo data] {}", self.meta.title)
+            format!("[Demo data] {}", self.meta.subject)
         } else {
-            self.meta.title.clone()
+            self.meta.subject.clone()
         }
     }
 }

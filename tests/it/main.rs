@@ -11,3 +11,4 @@ mod insights;
 mod lambda;
 mod local_report;
 mod moveo_api;
+mod presentation;

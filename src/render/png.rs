@@ -1,0 +1,94 @@
+//! PNG encoding for charts: 8-bit palette images. Charts are a few flat colours
+//! plus anti-aliased edges, so 256 colours look the same as true colour at a
+//! third of the bytes, which keeps the whole email under the size mail clients
+//! and Gmail's clipping tolerate.
+
+use std::collections::HashMap;
+
+/// `rgb` (3 bytes a pixel) as a palette PNG. Images with at most 256 colours keep
+/// them exactly; others are quantised with NeuQuant (`color_quant`).
+pub fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let (palette, indices) = match exact_palette(rgb) {
+        Some(exact) => exact,
+        None => quantised(rgb),
+    };
+    let mut out = Vec::with_capacity(indices.len() / 6);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette);
+    encoder.set_compression(png::Compression::Best);
+    // Palette indices compress best unfiltered.
+    encoder.set_filter(png::FilterType::NoFilter);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&indices)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn exact_palette(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut index: HashMap<[u8; 3], u8> = HashMap::new();
+    let mut palette = Vec::new();
+    let mut indices = Vec::with_capacity(rgb.len() / 3);
+    for px in rgb.chunks_exact(3) {
+        let key = [px[0], px[1], px[2]];
+        let i = match index.get(&key) {
+            Some(&i) => i,
+            None => {
+                if index.len() == 256 {
+                    return None;
+                }
+                let i = index.len() as u8;
+                index.insert(key, i);
+                palette.extend_from_slice(&key);
+                i
+            }
+        };
+        indices.push(i);
+    }
+    Some((palette, indices))
+}
+
+fn quantised(rgb: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let rgba: Vec<u8> = rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
+    let quant = color_quant::NeuQuant::new(10, 256, &rgba);
+    // Charts repeat a few hundred colours over a million pixels: look each up once.
+    let mut seen: HashMap<[u8; 3], u8> = HashMap::new();
+    let indices = rgb
+        .chunks_exact(3)
+        .map(|p| {
+            let key = [p[0], p[1], p[2]];
+            *seen.entry(key).or_insert_with(|| quant.index_of(&[p[0], p[1], p[2], 255]) as u8)
+        })
+        .collect();
+    (quant.color_map_rgb(), indices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(png: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let color = reader.info().color_type;
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(frame.buffer_size());
+        (color, buf)
+    }
+
+    #[test]
+    fn few_colours_are_kept_exactly_and_many_are_quantised_closely() {
+        let flat: Vec<u8> = (0..64 * 64).flat_map(|i| if i % 7 == 0 { [0, 114, 178] } else { [255, 255, 255] }).collect();
+        let (color, pixels) = decode(&encode(&flat, 64, 64).unwrap());
+        assert_eq!(color, png::ColorType::Indexed);
+        assert_eq!(pixels, flat, "exact when it fits a palette");
+
+        let ramp: Vec<u8> = (0..128 * 128u32).flat_map(|i| [(i % 251) as u8, (i / 97 % 256) as u8, 90]).collect();
+        let (_, pixels) = decode(&encode(&ramp, 128, 128).unwrap());
+        let worst = pixels.iter().zip(&ramp).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+        assert!(worst <= 24, "NeuQuant keeps every channel close: off by {worst}");
+    }
+}
