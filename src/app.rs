@@ -201,9 +201,17 @@ async fn read_logo(
         let (bucket, key) = path.split_once('/').ok_or("is not s3://bucket/key")?;
         let aws = aws.ok_or("cannot be read: no AWS configuration")?;
         let store = S3Store::new(aws, bucket.to_string(), config.s3_path_style);
-        return store.get(key).await.map_err(|e| format!("cannot be read: {e}"))?.ok_or_else(|| "does not exist".into());
+        return store
+            .get(key)
+            .await
+            .map_err(|e| format!("cannot be read: {e}"))?
+            .ok_or_else(|| "does not exist".into());
     }
-    let base = if reports_file.starts_with("s3://") { Path::new(".") } else { Path::new(reports_file).parent().unwrap_or(Path::new(".")) };
+    let base = if reports_file.starts_with("s3://") {
+        Path::new(".")
+    } else {
+        Path::new(reports_file).parent().unwrap_or(Path::new("."))
+    };
     std::fs::read(base.join(source)).map_err(|e| format!("cannot be read: {e}"))
 }
 

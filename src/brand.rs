@@ -56,9 +56,9 @@ impl Logo {
             return Err(format!("is {} KB; a logo may be at most {} KB", bytes.len() / 1024, LOGO_MAX_BYTES / 1024));
         }
         let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
-        let reader = decoder.read_info().map_err(|_| {
-            "is not a PNG image (SVG and other formats are not shown by many mail clients)".to_string()
-        })?;
+        let reader = decoder
+            .read_info()
+            .map_err(|_| "is not a PNG image (SVG and other formats are not shown by many mail clients)".to_string())?;
         let (width, height) = (reader.info().width, reader.info().height);
         if width > LOGO_MAX_WIDTH || height > LOGO_MAX_HEIGHT || width == 0 || height == 0 {
             return Err(format!("is {width}×{height} px; at most {LOGO_MAX_WIDTH}×{LOGO_MAX_HEIGHT}"));

@@ -6,11 +6,11 @@
 //! and the field. Without a file, today's environment variables define one
 //! report (`ReportSpec::from_env`), so nothing changes for a single report.
 
+use crate::brand::{Brand, SubjectTemplate};
 use crate::config::{check_address, Config, ConfigError};
 use crate::deliver::{Audience, ChatKind, ChatTarget};
 use crate::moveo::Filters;
 use crate::period::parse_zone;
-use crate::brand::{Brand, SubjectTemplate};
 use crate::report::goals::{Goal, GOAL_KEYS};
 use chrono_tz::Tz;
 use secrecy::SecretString;

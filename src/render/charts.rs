@@ -178,8 +178,8 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
     if let Some(ai) = report.ai.as_ref().filter(|ai| !ai.distribution.is_empty()) {
         let peak = ai.distribution.iter().max_by_key(|b| b.count).expect("not empty");
         charts.push(
-            draw("ai_distribution", "User messages per AI-agent session", 520, Paint::AiDistribution(ai)).map(
-                |c| Chart {
+            draw("ai_distribution", "User messages per AI-agent session", 520, Paint::AiDistribution(ai)).map(|c| {
+                Chart {
                     alt: format!(
                         "Bar chart of AI-agent sessions by number of user messages; most sessions ({:.0}%) had {} {}.",
                         peak.share,
@@ -187,8 +187,8 @@ pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
                         if peak.label == "1" { "message" } else { "messages" }
                     ),
                     ..c
-                },
-            )?,
+                }
+            })?,
         );
     }
     // A chart built from a query Moveo rejected would draw zeros as if they were data.
@@ -320,7 +320,31 @@ fn draw(name: &'static str, title: &'static str, height: u32, paint: Paint) -> R
     titled(&SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area(), title, &paint)
         .map_err(|e| fail(&e))?;
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
+    let svg = paint_opacity(&svg);
     Ok(Chart { name, title, alt: String::new(), png, svg: Some(svg), width: WIDTH, height, spark: None })
+}
+
+/// plotters writes `opacity` on every element, which SVG renderers (and the PDF
+/// export) turn into one transparency group per element: hundreds of tiny objects.
+/// The same look as paint opacity: nothing for opaque, fill/stroke opacity otherwise.
+fn paint_opacity(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(" opacity=\"") {
+        out.push_str(&rest[..at]);
+        let value_start = at + " opacity=\"".len();
+        let Some(len) = rest[value_start..].find('"') else {
+            rest = &rest[at..];
+            break;
+        };
+        let value = &rest[value_start..value_start + len];
+        if value != "1" {
+            out.push_str(&format!(" fill-opacity=\"{value}\" stroke-opacity=\"{value}\""));
+        }
+        rest = &rest[value_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -614,6 +638,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_opacity_becomes_paint_opacity() {
+        let svg = r#"<line opacity="1" stroke="x"/><polyline fill="none" opacity="0.6" points="1"/>"#;
+        assert_eq!(
+            paint_opacity(svg),
+            r#"<line stroke="x"/><polyline fill="none" fill-opacity="0.6" stroke-opacity="0.6" points="1"/>"#
+        );
+    }
 
     #[test]
     fn heat_scale_runs_from_light_to_dark() {

@@ -10,8 +10,8 @@ pub mod email;
 pub mod fonts;
 pub mod html;
 pub mod pdf;
-pub mod xlsx;
 pub mod png;
+pub mod xlsx;
 
 use crate::report::Report;
 pub use charts::Chart;

@@ -81,8 +81,12 @@ impl PdfEngine {
         files.insert(file_id("/data.json")?, Bytes::new(json));
         for chart in charts {
             match &chart.svg {
-                Some(svg) => files.insert(file_id(&format!("/charts/{}.svg", chart.name))?, Bytes::new(svg.clone().into_bytes())),
-                None => files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone())),
+                Some(svg) => {
+                    files.insert(file_id(&format!("/charts/{}.svg", chart.name))?, Bytes::new(svg.clone().into_bytes()))
+                }
+                None => {
+                    files.insert(file_id(&format!("/charts/{}", chart.file_name()))?, Bytes::new(chart.png.clone()))
+                }
             };
         }
         if let Some(logo) = logo {

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn few_colours_are_kept_exactly_and_many_are_quantised_closely() {
-        let flat: Vec<u8> = (0..64 * 64).flat_map(|i| if i % 7 == 0 { [0, 114, 178] } else { [255, 255, 255] }).collect();
+        let flat: Vec<u8> =
+            (0..64 * 64).flat_map(|i| if i % 7 == 0 { [0, 114, 178] } else { [255, 255, 255] }).collect();
         let (color, pixels) = decode(&encode(&flat, 64, 64).unwrap());
         assert_eq!(color, png::ColorType::Indexed);
         assert_eq!(pixels, flat, "exact when it fits a palette");

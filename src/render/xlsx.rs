@@ -177,7 +177,9 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
         let mut titles = vec!["Weekday"];
         titles.extend(hours.iter().map(String::as_str));
         header(sheet, &f, &titles)?;
-        for (d, name) in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().enumerate() {
+        for (d, name) in
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().enumerate()
+        {
             sheet.write(d as u32 + 1, 0, *name)?;
             for (h, count) in report.heatmap.cells[d].iter().enumerate() {
                 number(sheet, d as u32 + 1, h as u16 + 1, Some(*count as f64), &f.count)?;

@@ -197,16 +197,18 @@ impl Report {
         });
         let meta = Meta {
             subject: match &brand.subject {
-                Some(template) => template.render(
-                    spec.title.as_deref().unwrap_or(&spec.id),
-                    &period.label(),
-                    period.kind.title(),
-                ),
+                Some(template) => {
+                    template.render(spec.title.as_deref().unwrap_or(&spec.id), &period.label(), period.kind.title())
+                }
                 None => title.clone(),
             },
             brand: BrandView {
                 primary: brand.primary().to_string(),
-                name: brand.sender_name.clone().or_else(|| spec.title.clone()).unwrap_or_else(|| "Moveo.AI analytics".into()),
+                name: brand
+                    .sender_name
+                    .clone()
+                    .or_else(|| spec.title.clone())
+                    .unwrap_or_else(|| "Moveo.AI analytics".into()),
                 footer: brand.footer.clone(),
                 logo: brand.logo.is_some(),
                 logo_width,
