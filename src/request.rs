@@ -123,6 +123,8 @@ mod tests {
             },
             locale: "en".into(),
             goals: Vec::new(),
+            brand: Default::default(),
+            attachments: Default::default(),
         })
     }
 

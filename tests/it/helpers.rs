@@ -111,6 +111,9 @@ pub fn read_email(raw: &[u8]) -> ReadEmail {
             } else {
                 attachments.push((part.attachment_name().unwrap_or("").to_string(), ct.clone(), bytes.to_vec()));
             }
+        } else if let (PartType::Text(text), Some(name)) = (&part.body, part.attachment_name()) {
+            // A text attachment (the CSV) arrives as text, not bytes.
+            attachments.push((name.to_string(), ct.clone(), text.as_bytes().to_vec()));
         }
     }
     ReadEmail {

@@ -104,7 +104,7 @@ fn a_brand_that_cannot_be_read_or_would_inject_headers_is_refused_at_load() {
         .replace("sender_name = \"Brand A Insights\"", "sender_name = \"Brand A\\r\\nBcc: everyone@example.com\"")
         .replace("{report} weekly · {period}", "{report} · {week}");
     let out = report_with(dir.path(), &bad, &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "a configuration error: {}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("field `brand.primary_color`: '#FFD700' has a contrast of 1.4:1 on white"), "{err}");
     assert!(err.contains("field `brand.sender_name`: must be one line"), "{err}");
