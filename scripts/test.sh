@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of moveo-reports on a fresh machine: installs what the tests
 # need (poppler for PDF text, Python tools pinned in requirements-test.txt:
-# moto, the Moveo stand-in's graphql-core, aws-sam-cli, cargo-lambda, zig), then
+# moto, the Moveo stand-in's graphql-core, aws-sam-cli, cargo-lambda, zig, openpyxl;
+# the email-client check's npm packages in tests/email-clients), then
 # formatting, lints, unit and integration tests, and the SAM template lint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,20 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 export PATH="$PWD/$venv/bin:$PATH"
+
+# caniemail's data and MJML (pinned in tests/email-clients/package-lock.json) measure the email
+# against mail clients. Node.js comes with the machine; install it where it does not.
+if ! command -v npm >/dev/null; then
+  echo "== installing Node.js (the email-client check runs on it)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+lock=tests/email-clients/package-lock.json
+if [ "$(cat tests/email-clients/node_modules/.lock.sha256 2>/dev/null)" != "$(sha256sum "$lock" | cut -d' ' -f1)" ]; then
+  echo "== installing the email-client check (npm ci)"
+  npm ci --silent --no-audit --no-fund --prefix tests/email-clients
+  sha256sum "$lock" | cut -d' ' -f1 > tests/email-clients/node_modules/.lock.sha256
+fi
 # The tests start the Moveo stand-in and moto with this interpreter.
 export MOVEO_TEST_PYTHON="$PWD/$venv/bin/python"
 

@@ -177,3 +177,24 @@ print(json.dumps({"sheets": out, "formats": formats}))
         intents[1..].iter().map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_f64().unwrap() as u64)).collect();
     assert_eq!(xlsx_intents, csv_intents);
 }
+
+#[test]
+fn the_email_uses_no_more_features_mail_clients_lack_than_an_mjml_email_of_the_same_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cli().args(["report", "--period", "weekly", "--out"]).arg(dir.path().join("out")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = files_under(&dir.path().join("out")).into_iter().find(|p| p.ends_with("email.html")).unwrap();
+    let check = repo().join("tests/email-clients/check.mjs");
+    assert!(
+        repo().join("tests/email-clients/node_modules/caniemail").exists(),
+        "run `npm ci --prefix tests/email-clients` (scripts/test.sh does)"
+    );
+    let result = std::process::Command::new("node").arg(&check).arg(&html).output().expect("node (Node.js)");
+    let said = String::from_utf8_lossy(&result.stdout);
+    let counts: serde_json::Value = serde_json::from_str(&said)
+        .unwrap_or_else(|_| panic!("check.mjs said: {said}\n{}", String::from_utf8_lossy(&result.stderr)));
+    // Gmail, Outlook (Windows), Apple Mail and Yahoo: (client, feature) pairs caniemail marks unsupported.
+    assert!(result.status.success(), "more unsupported features than the MJML anchor: {counts:#}");
+    assert!(counts["ours"].as_u64().unwrap() <= counts["mjml"].as_u64().unwrap());
+    eprintln!("caniemail, unsupported (client, feature) pairs: ours {} · MJML {}", counts["ours"], counts["mjml"]);
+}
