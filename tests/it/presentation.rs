@@ -198,3 +198,35 @@ fn the_email_uses_no_more_features_mail_clients_lack_than_an_mjml_email_of_the_s
     assert!(counts["ours"].as_u64().unwrap() <= counts["mjml"].as_u64().unwrap());
     eprintln!("caniemail, unsupported (client, feature) pairs: ours {} · MJML {}", counts["ours"], counts["mjml"]);
 }
+
+#[test]
+fn the_email_is_accessible_language_direction_tables_and_alt_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cli().args(["report", "--period", "weekly", "--out"]).arg(dir.path().join("out")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let email = read_email(&only_eml(dir.path()));
+    let html = &email.html;
+    assert!(html.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(html.contains(r#"<meta name="color-scheme" content="light dark">"#));
+    // Layout tables say so; data tables keep their meaning, with column headers.
+    for table in html.split("<table").skip(1) {
+        let (tag, body) = table.split_once('>').unwrap();
+        let data = body.split("</table>").next().unwrap().contains("<th");
+        assert_eq!(tag.contains(r#"role="presentation""#), !data, "<table{tag}>");
+        if data {
+            assert!(body.contains(r#"<th scope="col""#), "headers name their columns");
+        }
+    }
+    // Every image says what it shows, and each chart states its takeaway with numbers.
+    let mut charts = 0;
+    for img in html.split("<img").skip(1) {
+        let tag = img.split('>').next().unwrap();
+        let alt = tag.split(r#"alt=""#).nth(1).map(|a| &a[..a.find('"').unwrap()]).unwrap_or("");
+        assert!(alt.len() > 10, "an image without a real alt text: <img{tag}>");
+        if !tag.contains("cid:trend_") {
+            charts += 1;
+            assert!(alt.chars().any(|c| c.is_ascii_digit()), "a chart's alt text states numbers: {alt}");
+        }
+    }
+    assert_eq!(charts, 7);
+}
