@@ -30,8 +30,14 @@ fn exact_palette(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut index: HashMap<[u8; 3], u8> = HashMap::new();
     let mut palette = Vec::new();
     let mut indices = Vec::with_capacity(rgb.len() / 3);
+    // Charts are long runs of one colour: the previous pixel answers most lookups.
+    let mut last: Option<([u8; 3], u8)> = None;
     for px in rgb.chunks_exact(3) {
         let key = [px[0], px[1], px[2]];
+        if let Some((_, i)) = last.filter(|(c, _)| *c == key) {
+            indices.push(i);
+            continue;
+        }
         let i = match index.get(&key) {
             Some(&i) => i,
             None => {
@@ -44,23 +50,47 @@ fn exact_palette(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
                 i
             }
         };
+        last = Some((key, i));
         indices.push(i);
     }
     Some((palette, indices))
 }
 
+/// Runs of one colour, in order: charts are mostly long runs, so each costs one lookup.
+fn runs(rgb: &[u8]) -> impl Iterator<Item = ([u8; 3], usize)> + '_ {
+    let mut pixels = rgb.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).peekable();
+    std::iter::from_fn(move || {
+        let colour = pixels.next()?;
+        let mut n = 1;
+        while pixels.next_if_eq(&colour).is_some() {
+            n += 1;
+        }
+        Some((colour, n))
+    })
+}
+
 fn quantised(rgb: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let rgba: Vec<u8> = rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
-    let quant = color_quant::NeuQuant::new(10, 256, &rgba);
-    // Charts repeat a few hundred colours over a million pixels: look each up once.
-    let mut seen: HashMap<[u8; 3], u8> = HashMap::new();
-    let indices = rgb
-        .chunks_exact(3)
-        .map(|p| {
-            let key = [p[0], p[1], p[2]];
-            *seen.entry(key).or_insert_with(|| quant.index_of(&[p[0], p[1], p[2], 255]) as u8)
-        })
+    // NeuQuant learns from the distinct colours, each repeated by the log of its count, rather
+    // than from a million pixels: a chart has a few thousand colours, so this is ~40× faster and
+    // the flat colours that cover most of the image still pull the palette towards themselves.
+    let mut counts: HashMap<[u8; 3], u32> = HashMap::new();
+    for (colour, n) in runs(rgb) {
+        *counts.entry(colour).or_default() += n as u32;
+    }
+    let mut colours: Vec<([u8; 3], u32)> = counts.into_iter().collect();
+    colours.sort_unstable();
+    let training: Vec<u8> = colours
+        .iter()
+        .flat_map(|&(c, n)| std::iter::repeat_n([c[0], c[1], c[2], 255], 1 + n.ilog2() as usize))
+        .flatten()
         .collect();
+    let quant = color_quant::NeuQuant::new(1, 256, &training);
+    let index: HashMap<[u8; 3], u8> =
+        colours.iter().map(|&(c, _)| (c, quant.index_of(&[c[0], c[1], c[2], 255]) as u8)).collect();
+    let mut indices = Vec::with_capacity(rgb.len() / 3);
+    for (colour, n) in runs(rgb) {
+        indices.extend(std::iter::repeat_n(index[&colour], n));
+    }
     (quant.color_map_rgb(), indices)
 }
 
