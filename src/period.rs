@@ -118,7 +118,7 @@ impl Period {
         }
     }
 
-    fn new(kind: PeriodKind, tz: Tz, first_day: NaiveDate, last_day: NaiveDate) -> Period {
+    pub(crate) fn new(kind: PeriodKind, tz: Tz, first_day: NaiveDate, last_day: NaiveDate) -> Period {
         Period {
             kind,
             tz,

@@ -428,7 +428,10 @@ impl Checker<'_> {
         }
         let before = self.problems.len();
         self.unknown_keys(t, REPORT_KEYS, "");
-        let title = self.string(t, "title", "title");
+        // The title reaches the Subject header: one line, like every header value.
+        let title = self
+            .string(t, "title", "title")
+            .and_then(|v| crate::brand::check_line(&v, 150).map_err(|p| self.problem("title", &p)).ok());
         let account_id = self.string(t, "account_id", "account_id");
         if account_id.is_none() {
             self.problem("account_id", "is required: the Moveo account this report reads");

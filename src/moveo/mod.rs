@@ -254,13 +254,15 @@ pub struct CheckLine {
     pub unfiltered: Vec<&'static str>,
 }
 
-/// Containment and coverage as ratios: the API's unit is not documented (§3.19),
-/// so a value above 1 is read as a percentage.
-fn ratio(value: f64) -> f64 {
-    if value > 1.0 {
-        value / 100.0
+/// What to divide containment and coverage by to get ratios: the API's unit is not
+/// documented (§3.19), so one answer with any value above 1 is read as percentages,
+/// all of its values alike (an agent at 0.8 % is not 80 %).
+fn ratio_scale(rows: &[rows::AiAgentPerformance]) -> f64 {
+    let percent = rows.iter().flat_map(|r| [r.containment, r.coverage]).flatten().any(|v| v > 1.0);
+    if percent {
+        100.0
     } else {
-        value
+        1.0
     }
 }
 
@@ -528,15 +530,18 @@ impl MoveoApi {
                     ratings: r.ratings,
                 })
                 .collect(),
-            ai_agents: ai_agents
-                .into_iter()
-                .map(|r| AiAgentStats {
-                    id: r.brain_parent_id.unwrap_or_else(|| "(unknown AI agent)".into()),
-                    containment: r.containment.map(ratio),
-                    coverage: r.coverage.map(ratio),
-                    sessions: r.participated_sessions,
-                })
-                .collect(),
+            ai_agents: {
+                let scale = ratio_scale(&ai_agents);
+                ai_agents
+                    .into_iter()
+                    .map(|r| AiAgentStats {
+                        id: r.brain_parent_id.unwrap_or_else(|| "(unknown AI agent)".into()),
+                        containment: r.containment.map(|v| v / scale),
+                        coverage: r.coverage.map(|v| v / scale),
+                        sessions: r.participated_sessions,
+                    })
+                    .collect()
+            },
             ai_counts: ai_counts
                 .into_iter()
                 .map(|r| AiAgentCount {

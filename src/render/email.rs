@@ -74,9 +74,11 @@ pub fn compose(parts: &EmailParts) -> std::io::Result<Vec<u8>> {
         Some(name) => Address::new_address(Some(name), parts.from),
         None => Address::from(parts.from),
     };
+    // Whatever reached the subject, a line break never becomes a header of its own.
+    let subject: String = parts.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut message = MessageBuilder::new()
         .from(from)
-        .subject(parts.subject)
+        .subject(subject)
         .message_id(parts.message_id)
         .date(parts.date.timestamp())
         .header("X-Mailer", mail_builder::headers::text::Text::new("moveo-reports"))

@@ -50,6 +50,9 @@ pub struct AiView {
     /// Percent, weighted by sessions; `None` with no AI-agent sessions.
     pub containment: Option<f64>,
     pub coverage: Option<f64>,
+    /// "66.7%", or `None` where there is no figure (a real 0.0% is shown).
+    pub containment_display: Option<String>,
+    pub coverage_display: Option<String>,
     pub agents: Vec<AgentRow>,
     /// Empty when neither duration nor messages could be had.
     pub averages: Vec<AverageRow>,
@@ -139,5 +142,15 @@ pub fn build(data: &Dataset) -> Option<AiView> {
     if agents.is_empty() && averages.is_empty() && distribution.is_empty() {
         return None;
     }
-    Some(AiView { containment, coverage, agents, averages, distribution, explained: EXPLAINED })
+    let shown = |v: Option<f64>| v.map(|v| format_value(Some(v), Unit::Percent));
+    Some(AiView {
+        containment_display: shown(containment),
+        coverage_display: shown(coverage),
+        containment,
+        coverage,
+        agents,
+        averages,
+        distribution,
+        explained: EXPLAINED,
+    })
 }

@@ -111,11 +111,19 @@ fn kpi_findings(i: &Inputs) -> Vec<Highlight> {
             continue;
         }
         let Some((z, m)) = robust_z(x, &history) else { continue };
-        let unit = i.kpis.iter().find(|k| k.key == trend.key).map_or(Unit::Count, |k| k.unit);
+        // Nothing usual to compare with (a new account): no finding.
+        if m == 0.0 {
+            continue;
+        }
+        let unit = match trend.key {
+            "avg_response" => Unit::Minutes,
+            "avg_rating" => Unit::Rating,
+            _ => Unit::Count,
+        };
         if unit == Unit::Count && m < DAY_MIN_SESSIONS * 2.5 && x < DAY_MIN_SESSIONS * 2.5 {
             continue;
         }
-        let change = if m != 0.0 { (x - m) / m.abs() } else { 1.0 };
+        let change = (x - m) / m.abs();
         if z.abs() < KPI_Z || change.abs() < KPI_MIN_CHANGE {
             continue;
         }
@@ -151,19 +159,16 @@ fn day_findings(i: &Inputs) -> Vec<Highlight> {
         }
         let x = x as f64;
         let Some((z, m)) = robust_z(x, &history) else { continue };
-        if m.max(x) < DAY_MIN_SESSIONS || z.abs() < DAY_Z {
+        // A usual day of none (no traffic yet, or no account) says nothing about this one.
+        if m <= 0.0 || m.max(x) < DAY_MIN_SESSIONS || z.abs() < DAY_Z {
             continue;
         }
-        let change = if m > 0.0 { (x - m) / m } else { 1.0 };
+        let change = (x - m) / m;
         if change.abs() < DAY_MIN_CHANGE {
             continue;
         }
         let weekday = day.format("%A").to_string();
-        let factor = if m > 0.0 {
-            format!("{:.1}× a usual {weekday}", x / m)
-        } else {
-            format!("against none on a usual {weekday}")
-        };
+        let factor = format!("{:.1}× a usual {weekday}", x / m);
         out.push(Highlight {
             rule: "day",
             tone: "neutral",
@@ -318,8 +323,8 @@ pub fn find(i: &Inputs) -> Vec<Highlight> {
                 tone: "neutral",
                 text: format!(
                     "Nothing unusual: every headline figure is within its usual range of {span}, no day stood out \
-                     against the same weekday before, and no intent with {INTENT_MIN_VOLUME}+ uses grew or shrank \
-                     by half or more."
+                     against the same weekday before, and no intent with {INTENT_MIN_VOLUME}+ uses moved by a \
+                     factor of {INTENT_MIN_FACTOR} or more."
                 ),
                 score: 0.5,
             });

@@ -41,6 +41,8 @@ pub struct Meta {
     pub demo: bool,
     /// The subject line, from the report's subject template if it has one.
     pub subject: String,
+    /// Whether the email carries the PDF (a report can leave it out).
+    pub pdf_attached: bool,
     pub brand: BrandView,
 }
 
@@ -202,6 +204,7 @@ impl Report {
                 }
                 None => title.clone(),
             },
+            pdf_attached: spec.attachments.pdf,
             brand: BrandView {
                 primary: brand.primary().to_string(),
                 name: brand
@@ -249,6 +252,7 @@ impl Report {
             }
             _ => Default::default(),
         };
+        let both_counts = current.has(Field::AiCounts) && previous.has(Field::AiCounts);
         let highlights = highlights::find(&highlights::Inputs {
             sessions: current.sessions_total,
             kpis: &kpis,
@@ -258,8 +262,9 @@ impl Report {
             period_days: &period_days,
             intents: &intents,
             goals: &goals,
-            ai_now: &current.ai_counts,
-            ai_before: if previous.has(Field::AiCounts) { &previous.ai_counts } else { &[] },
+            // A rejected query in either period would read as a change: no breakdown then.
+            ai_now: if both_counts { &current.ai_counts } else { &[] },
+            ai_before: if both_counts { &previous.ai_counts } else { &[] },
         });
         Report {
             highlights,

@@ -135,7 +135,6 @@ async fn highlights_trends_and_ai_numbers_are_the_stand_ins_number_for_number() 
     );
     let highlights: Vec<&str> =
         text.split("HIGHLIGHTS\n").nth(1).unwrap().split("\n\n").next().unwrap().lines().collect();
-    assert!((1..=5).contains(&highlights.len()), "{highlights:?}");
     assert!(highlights.contains(&format!("- {highlight}").as_str()), "{highlight} not in {highlights:#?}");
     let pdf = pdf_text(&std::fs::read(folder.join("report.pdf")).unwrap());
     assert!(pdf.contains("Highlights") && pdf.contains("Wed 18 Nov had"), "the PDF leads with them too");

@@ -61,6 +61,7 @@ fn a_weekly_email_with_every_chart_and_the_pdf_stays_small() {
     let email = read_email(&raw);
     assert!(raw.len() <= 450 * 1024, "the whole message is {} KB; at most 450 KB", raw.len() / 1024);
     assert!(email.html.len() < 100 * 1024, "the HTML part is {} KB; Gmail clips at ~102 KB", email.html.len() / 1024);
+    assert!(email.inline.len() >= 13, "seven charts and six sparklines inline");
     for (cid, _, png) in &email.inline {
         let decoder = png::Decoder::new(std::io::Cursor::new(png));
         let info = decoder.read_info().unwrap();
