@@ -313,18 +313,18 @@ pub fn find(i: &Inputs) -> Vec<Highlight> {
         out.extend(intent_findings(i));
         out.extend(ai_agent_findings(i));
         if out.iter().all(|h| h.rule == "goal" && h.tone == "good") {
-            let span = if i.trends.is_empty() {
-                "its previous period".to_string()
+            // Without a trend (custom ranges) no headline figure was compared: say only what was.
+            let figures = if i.trends.is_empty() {
+                String::new()
             } else {
-                format!("the previous {}", i.trend_unit)
+                format!("every headline figure is within its usual range of the previous {}, ", i.trend_unit)
             };
             out.push(Highlight {
                 rule: "quiet",
                 tone: "neutral",
                 text: format!(
-                    "Nothing unusual: every headline figure is within its usual range of {span}, no day stood out \
-                     against the same weekday before, and no intent with {INTENT_MIN_VOLUME}+ uses moved by a \
-                     factor of {INTENT_MIN_FACTOR} or more."
+                    "Nothing unusual: {figures}no day stood out against the same weekday before, and no intent \
+                     with {INTENT_MIN_VOLUME}+ uses moved by a factor of {INTENT_MIN_FACTOR} or more."
                 ),
                 score: 0.5,
             });
