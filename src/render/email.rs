@@ -75,7 +75,7 @@ pub fn compose(parts: &EmailParts) -> std::io::Result<Vec<u8>> {
         None => Address::from(parts.from),
     };
     // Whatever reached the subject, a line break never becomes a header of its own.
-    let subject: String = parts.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let subject = crate::report::text::one_line(parts.subject);
     let mut message = MessageBuilder::new()
         .from(from)
         .subject(subject)

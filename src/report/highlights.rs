@@ -209,7 +209,7 @@ fn intent_findings(i: &Inputs) -> Vec<Highlight> {
             tone: "neutral",
             text: format!(
                 "Intent “{}” {} from {} to {} ({}).",
-                super::super::deliver::digest::clip(&row.name, 60),
+                super::text::clip(&row.name, 60),
                 if log > 0.0 { "rose" } else { "fell" },
                 group_thousands(before as i64),
                 group_thousands(row.count as i64),

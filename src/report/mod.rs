@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod goals;
 pub mod highlights;
 pub mod kpi;
+pub mod text;
 pub mod trend;
 
 use crate::analytics::{Bucket, Dataset, Feedback, Field, Interval};
@@ -320,6 +321,7 @@ fn sum(buckets: &[Bucket]) -> u64 {
 }
 
 fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
+    let (ai_now, ai_before) = (ai::overall(cur), ai::overall(prev));
     let (rc, rp) = (rating_totals(cur), rating_totals(prev));
     let closed = |d: &Dataset| d.open_closed.iter().map(|b| b.closed).sum::<u64>() as f64;
     let n = |v: u64| Some(v as f64);
@@ -385,8 +387,8 @@ fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
         Kpi::new("ratings", "Ratings", Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
         Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, rc.average, rp.average),
         Kpi::new("share_above_3", "Ratings above 3", Unit::Percent, Better::Higher, rc.share_above_3, rp.share_above_3),
-        Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, ai::overall(cur).0, ai::overall(prev).0),
-        Kpi::new("coverage", "Coverage", Unit::Percent, Better::Higher, ai::overall(cur).1, ai::overall(prev).1),
+        Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, ai_now.0, ai_before.0),
+        Kpi::new("coverage", "Coverage", Unit::Percent, Better::Higher, ai_now.1, ai_before.1),
     ]
 }
 
