@@ -362,7 +362,7 @@ fn print_outcome(outcome: &Outcome) {
         for gap in &outcome.left_out {
             println!("    - {}", gap.text);
         }
-        println!("  {}", crate::report::coverage::CHECK_HINT);
+        println!("  {}", crate::locale::Locale::En.text("check_hint"));
     }
 }
 
@@ -437,6 +437,7 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         selection,
         period: PeriodChoice::Cadence(Cadence::Weekly),
         tz: None,
+        locale: None,
         to: None,
         dry_run: true,
         resend: false,

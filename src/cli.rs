@@ -4,6 +4,7 @@
 //! (`request::resolve`); then the same pipeline runs as on Lambda.
 
 use crate::config::parse_addresses;
+use crate::locale::Locale;
 use crate::period::parse_zone;
 use crate::request::{Overrides, PeriodChoice, Selection};
 use crate::spec::Cadence;
@@ -79,6 +80,9 @@ pub struct ReportArgs {
     /// IANA time zone the days are counted in, e.g. Europe/Berlin (default: each report's own).
     #[arg(long, value_name = "ZONE", value_parser = zone)]
     pub tz: Option<Tz>,
+    /// Language of the report: en, de, es or pt-BR (default: each report's own).
+    #[arg(long, value_name = "LANG", value_parser = locale)]
+    pub locale: Option<Locale>,
 
     /// Folder for the local archive and .eml files (when not using S3/SES).
     #[arg(long, default_value = "out", value_name = "DIR")]
@@ -139,6 +143,10 @@ fn zone(s: &str) -> Result<Tz, String> {
     parse_zone(s).map_err(|e| e.to_string())
 }
 
+fn locale(s: &str) -> Result<Locale, String> {
+    Locale::parse(s).ok_or_else(|| format!("'{s}' is not one of en, de, es, pt-BR"))
+}
+
 fn recipients(s: &str) -> Result<Recipients, String> {
     parse_addresses("--recipients", s).map(Recipients).map_err(|e| e.to_string())
 }
@@ -157,6 +165,7 @@ impl ReportArgs {
                 (cadence, _, _) => PeriodChoice::Cadence(cadence.unwrap_or(Cadence::Weekly)),
             },
             tz: self.tz,
+            locale: self.locale,
             to: self.recipients.as_ref().map(|r| r.0.clone()),
             dry_run: self.dry_run,
             resend: self.resend,

@@ -34,6 +34,8 @@ pub enum ConfigError {
     BadAddress { name: &'static str, value: String },
     #[error("REPORT_TIMEZONE: {0}")]
     Zone(PeriodError),
+    #[error("REPORT_LOCALE '{0}' is not one of en, de, es, pt-BR")]
+    Locale(String),
     #[error("REPORT_LINK_HOURS must be 1 to 168 (a presigned link lasts at most 7 days), got '{0}'")]
     LinkHours(String),
     #[error("{name} must be a whole number above 0, got '{value}'")]
@@ -60,6 +62,8 @@ pub struct Config {
     pub reply_to: Option<String>,
     pub recipients: Recipients,
     pub timezone: Tz,
+    /// The language of the environment-defined report (`REPORT_LOCALE`).
+    pub locale: crate::locale::Locale,
     /// Desk, AI agent, channel and tag filters applied to every Moveo query.
     pub filters: Filters,
     /// Folder of `.graphql` files that replace built-in queries (`MOVEO_QUERIES_DIR`).
@@ -171,6 +175,10 @@ impl Config {
             Some(zone) => parse_zone(&zone).map_err(ConfigError::Zone)?,
             None => chrono_tz::UTC,
         };
+        let locale = match get("REPORT_LOCALE") {
+            Some(tag) => crate::locale::Locale::parse(&tag).ok_or(ConfigError::Locale(tag))?,
+            None => crate::locale::Locale::default(),
+        };
         let ids = |name: &str| -> Vec<String> {
             get(name)
                 .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
@@ -190,6 +198,7 @@ impl Config {
             reply_to,
             recipients,
             timezone,
+            locale,
             filters,
             queries_dir: get("MOVEO_QUERIES_DIR").map(PathBuf::from),
             reports_config: get("REPORTS_CONFIG"),

@@ -41,6 +41,8 @@ struct ReportEvent {
     /// retried or delayed run reports the same period.
     scheduled_time: Option<String>,
     recipients: Option<Vec<String>>,
+    /// "de", "es", "pt-BR": the report's language for this run.
+    locale: Option<String>,
     #[serde(default)]
     dry_run: bool,
     #[serde(default)]
@@ -104,6 +106,13 @@ pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result
         Some(list) => Some(parse_addresses("recipients", &list.join(",")).map_err(|e| invalid(e.to_string()))?),
         None => None,
     };
+    let locale = match event.locale.as_deref() {
+        Some(tag) => Some(
+            crate::locale::Locale::parse(tag)
+                .ok_or_else(|| invalid(format!("`locale` '{tag}' is not one of en, de, es, pt-BR")))?,
+        ),
+        None => None,
+    };
     Ok(Overrides {
         selection: match event.report {
             Some(id) => Selection::One(id),
@@ -114,6 +123,7 @@ pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result
         },
         period,
         tz,
+        locale,
         to,
         dry_run: event.dry_run,
         resend: event.resend,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod deliver;
 pub mod fanout;
 pub mod lambda;
+pub mod locale;
 pub mod moveo;
 pub mod period;
 pub mod pipeline;

@@ -45,6 +45,8 @@ pub struct Overrides {
     pub period: PeriodChoice,
     /// Replaces each report's own zone.
     pub tz: Option<Tz>,
+    /// Replaces each report's own language.
+    pub locale: Option<crate::locale::Locale>,
     /// Replaces each report's whole audience (to, cc and bcc): "send it to me" reaches no one else.
     pub to: Option<Vec<String>>,
     pub dry_run: bool,
@@ -85,7 +87,10 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
     Ok(chosen
         .into_iter()
         .map(|spec| ReportRequest {
-            spec: spec.clone(),
+            spec: match o.locale {
+                Some(locale) if locale != spec.locale => Arc::new(ReportSpec { locale, ..(**spec).clone() }),
+                _ => spec.clone(),
+            },
             period: o.period.request(),
             tz: o.tz.unwrap_or(spec.timezone),
             now: o.now,
@@ -121,7 +126,7 @@ mod tests {
                     signing_secret: None,
                 }],
             },
-            locale: "en".into(),
+            locale: crate::locale::Locale::default(),
             goals: Vec::new(),
             brand: Default::default(),
             attachments: Default::default(),
@@ -133,6 +138,7 @@ mod tests {
             selection,
             period,
             tz: None,
+            locale: None,
             to: None,
             dry_run: false,
             resend: false,

@@ -9,6 +9,7 @@
 use crate::brand::{Brand, SubjectTemplate};
 use crate::config::{check_address, Config, ConfigError};
 use crate::deliver::{Audience, ChatKind, ChatTarget};
+use crate::locale::Locale;
 use crate::moveo::Filters;
 use crate::period::parse_zone;
 use crate::report::goals::{Goal, GOAL_KEYS};
@@ -77,8 +78,8 @@ pub struct ReportSpec {
     pub timezone: Tz,
     /// Who gets it, on which channels.
     pub audience: Audience,
-    /// Placeholder for a later issue: only "en" is rendered today.
-    pub locale: String,
+    /// The language of every word, number and date the report prints.
+    pub locale: Locale,
     /// Targets on headline figures (`[report.goals]`).
     pub goals: Vec<Goal>,
     /// Logo, colour, sender name, reply-to, footer, subject (`[report.brand]`).
@@ -116,7 +117,7 @@ impl ReportSpec {
             cadences: vec![Cadence::Weekly, Cadence::Monthly],
             timezone: config.timezone,
             audience: Audience::email(config.recipients.clone()),
-            locale: "en".into(),
+            locale: config.locale,
             goals: Vec::new(),
             brand: Brand::default(),
             attachments: Attachments::default(),
@@ -133,7 +134,7 @@ impl ReportSpec {
             cadences: vec![Cadence::Weekly, Cadence::Monthly],
             timezone: chrono_tz::UTC,
             audience: Audience::default(),
-            locale: "en".into(),
+            locale: Locale::default(),
             goals: Vec::new(),
             brand: Brand::default(),
             attachments: Attachments::default(),
@@ -572,10 +573,13 @@ impl Checker<'_> {
                 }
             }
         }
-        let locale = self.string(t, "locale", "locale").unwrap_or_else(|| "en".into());
-        if locale != "en" {
-            self.problem("locale", &format!("'{locale}' is not available yet; only \"en\""));
-        }
+        let locale = match self.string(t, "locale", "locale") {
+            None => Locale::default(),
+            Some(tag) => Locale::parse(&tag).unwrap_or_else(|| {
+                self.problem("locale", &format!("'{tag}' is not one of \"en\", \"de\", \"es\", \"pt-BR\""));
+                Locale::default()
+            }),
+        };
         if self.problems.len() > before || id.is_none() {
             return None;
         }
@@ -668,6 +672,14 @@ audience = { to = ["bots@agency.example"] }
             ["report 'bot-team', field `audience`: is empty: give at least one address in to, cc or bcc, or a slack, \
               teams or webhook target"]
         );
+
+        let french = GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nlocale = \"fr\"");
+        assert_eq!(
+            problems(&french),
+            ["report 'brand-a-cx', field `locale`: 'fr' is not one of \"en\", \"de\", \"es\", \"pt-BR\""]
+        );
+        let brazil = GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nlocale = \"pt_BR\"");
+        assert_eq!(parse(&brazil, "reports.toml").unwrap()[0].locale, Locale::PtBr);
 
         let no_id = GOOD.replace("id = \"bot-team\"\n", "");
         assert!(problems(&no_id).contains(&"report #2, field `id`: is required".to_string()));

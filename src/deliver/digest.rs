@@ -49,6 +49,30 @@ pub struct Digest {
     pub left_out: Vec<String>,
     pub demo: bool,
     pub link: Option<String>,
+    /// The fixed words of a chat message, in the report's language.
+    pub words: Words,
+}
+
+/// What chat messages say around the numbers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Words {
+    pub compared_with: String,
+    pub demo: String,
+    pub missing: String,
+    pub top_intents: String,
+    pub open_report: String,
+}
+
+impl Words {
+    pub fn of(l: crate::locale::Locale) -> Words {
+        Words {
+            compared_with: l.text("chat_compared_with"),
+            demo: l.text("chat_demo"),
+            missing: l.text("chat_missing"),
+            top_intents: l.text("chart_intents"),
+            open_report: l.text("chat_open_report"),
+        }
+    }
 }
 
 impl Digest {
@@ -81,6 +105,7 @@ impl Digest {
             left_out: report.coverage.gaps.iter().map(|g| g.left_out.clone()).collect(),
             demo: report.meta.demo,
             link: parcel.link.map(str::to_string),
+            words: Words::of(report.meta.locale),
         }
     }
 }
@@ -122,6 +147,7 @@ pub(crate) mod fixture {
                 "https://bucket.s3.amazonaws.com/reports/brand-a/report.pdf?X-Amz-Signature=abc&X-Amz-Expires=604800"
                     .into(),
             ),
+            words: Words::of(crate::locale::Locale::En),
         }
     }
 }

@@ -26,9 +26,9 @@ pub fn message(digest: &Digest) -> Value {
         "type": "header",
         "text": { "type": "plain_text", "text": clip(&one_line(&digest.title), HEADER_MAX), "emoji": false }
     })];
-    let mut context = format!("Compared with {}", escape(&clip(&digest.previous, 200)));
+    let mut context = format!("{} {}", digest.words.compared_with, escape(&clip(&digest.previous, 200)));
     if digest.demo {
-        context.push_str(" · *made from built-in demo data*");
+        context.push_str(&format!(" · *{}*", digest.words.demo));
     }
     blocks.push(json!({ "type": "context", "elements": [mrkdwn(context)] }));
     if !digest.left_out.is_empty() {
@@ -36,7 +36,7 @@ pub fn message(digest: &Digest) -> Value {
             digest.left_out.iter().take(20).map(|l| format!("• {}", escape(&clip(l, 120)))).collect();
         blocks.push(json!({
             "type": "section",
-            "text": mrkdwn(format!(":warning: *Part of this report is missing*\n{}", lines.join("\n")))
+            "text": mrkdwn(format!(":warning: *{}*\n{}", digest.words.missing, lines.join("\n")))
         }));
     }
     for chunk in digest.figures.chunks(FIELDS_PER_SECTION) {
@@ -65,14 +65,14 @@ pub fn message(digest: &Digest) -> Value {
             })
             .collect();
         blocks.push(json!({ "type": "divider" }));
-        blocks.push(json!({ "type": "section", "text": mrkdwn(format!("*Top intents*\n{}", lines.join("\n"))) }));
+        blocks.push(json!({ "type": "section", "text": mrkdwn(format!("*{}*\n{}", digest.words.top_intents, lines.join("\n"))) }));
     }
     match digest.link.as_deref() {
         Some(url) if url.len() <= BUTTON_URL_MAX => blocks.push(json!({
             "type": "actions",
             "elements": [{
                 "type": "button",
-                "text": { "type": "plain_text", "text": "Open the report (PDF)" },
+                "text": { "type": "plain_text", "text": digest.words.open_report },
                 "url": url,
                 "style": "primary"
             }]

@@ -36,7 +36,12 @@ pub fn message(digest: &Digest) -> Value {
         json!({ "type": "TextBlock", "text": escape(&digest.title), "wrap": true, "weight": "Bolder", "size": "Large" }),
         json!({
             "type": "TextBlock",
-            "text": format!("Compared with {}{}", escape(&digest.previous), if digest.demo { " · made from built-in demo data" } else { "" }),
+            "text": format!(
+                "{} {}{}",
+                digest.words.compared_with,
+                escape(&digest.previous),
+                if digest.demo { format!(" · {}", digest.words.demo) } else { String::new() }
+            ),
             "wrap": true,
             "isSubtle": true,
             "spacing": "None"
@@ -46,7 +51,7 @@ pub fn message(digest: &Digest) -> Value {
         let lines: Vec<String> = digest.left_out.iter().map(|l| escape(l)).collect();
         body.push(json!({
             "type": "TextBlock",
-            "text": format!("Part of this report is missing: {}", lines.join("; ")),
+            "text": format!("{}: {}", digest.words.missing, lines.join("; ")),
             "wrap": true,
             "color": "Attention"
         }));
@@ -63,7 +68,7 @@ pub fn message(digest: &Digest) -> Value {
         body.push(json!({ "type": "FactSet", "facts": figures }));
     }
     if !digest.intents.is_empty() {
-        let mut heading = text("Top intents".into());
+        let mut heading = text(digest.words.top_intents.clone());
         heading["weight"] = "Bolder".into();
         heading["spacing"] = "Medium".into();
         body.push(heading);
@@ -84,7 +89,7 @@ pub fn message(digest: &Digest) -> Value {
         "msteams": { "width": "Full" }
     });
     if let Some(url) = &digest.link {
-        card["actions"] = json!([{ "type": "Action.OpenUrl", "title": "Open the report (PDF)", "url": url }]);
+        card["actions"] = json!([{ "type": "Action.OpenUrl", "title": digest.words.open_report, "url": url }]);
     }
     json!({
         "type": "message",

@@ -5,7 +5,8 @@
 
 use super::fonts::{register_chart_fonts, CHART_FAMILY};
 use crate::analytics::Interval;
-use crate::report::{kpi::group_thousands, Report, Row};
+use crate::locale::Locale;
+use crate::report::{Report, Row};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -37,7 +38,7 @@ const MAX_X_LABELS: usize = 8;
 pub struct Chart {
     /// File stem and Content-ID: `activity` → `charts/activity.png`, `cid:activity@moveo-reports`.
     pub name: &'static str,
-    pub title: &'static str,
+    pub title: String,
     /// What the chart says, for readers with images off and screen readers.
     pub alt: String,
     #[serde(skip)]
@@ -74,13 +75,13 @@ type Drawn = Result<(), Box<dyn std::error::Error>>;
 
 /// One chart's drawing, run once per backend.
 enum Paint<'r> {
-    Activity(&'r [Row]),
+    Activity(&'r Report),
     Intents(&'r Report),
-    ResponseTimes(&'r [Row]),
-    AgentReplies(&'r [Row]),
+    ResponseTimes(&'r Report),
+    AgentReplies(&'r Report),
     Ratings(&'r Report),
     Heatmap(&'r Report),
-    AiDistribution(&'r crate::report::ai::AiView),
+    AiDistribution(&'r crate::report::ai::AiView, Locale),
 }
 
 impl Paint<'_> {
@@ -89,13 +90,13 @@ impl Paint<'_> {
         DB::ErrorType: 'static,
     {
         match self {
-            Paint::Activity(rows) => activity(area, rows),
+            Paint::Activity(report) => activity(area, report),
             Paint::Intents(report) => intents(area, report),
-            Paint::ResponseTimes(rows) => response_times(area, rows),
-            Paint::AgentReplies(rows) => agent_replies(area, rows),
+            Paint::ResponseTimes(report) => response_times(area, report),
+            Paint::AgentReplies(report) => agent_replies(area, report),
             Paint::Ratings(report) => ratings(area, report),
             Paint::Heatmap(report) => heatmap(area, report),
-            Paint::AiDistribution(ai) => ai_distribution(area, ai),
+            Paint::AiDistribution(ai, l) => ai_distribution(area, ai, *l),
         }
     }
 }
@@ -103,99 +104,90 @@ impl Paint<'_> {
 /// Draws every chart of a report.
 pub fn render_all(report: &Report) -> Result<Vec<Chart>, ChartError> {
     register_chart_fonts();
+    let l = report.meta.locale;
     let rows = &report.rows;
-    let total = |f: fn(&Row) -> u64| group_thousands(rows.iter().map(f).sum::<u64>() as i64);
+    let total = |f: fn(&Row) -> u64| l.count(rows.iter().map(f).sum::<u64>() as i64);
     // Ranges longer than a quarter have a row per week, and every label says so.
     let weekly = report.meta.interval == Interval::Week.as_pg();
-    let (unit, per) = if weekly { ("weeks", "per week") } else { ("days", "per day") };
-    let pick = |day: &'static str, week: &'static str| if weekly { week } else { day };
+    let per = if weekly { "week" } else { "day" };
+    let with = |alt: String| move |c: Chart| Chart { alt, ..c };
     let mut charts = vec![
-        draw(
-            "activity",
-            pick("Sessions, users and messages per day", "Sessions, users and messages per week"),
-            760,
-            Paint::Activity(rows),
-        )
-        .map(|c| Chart {
-            alt: format!(
-                "Three line charts, each on its own scale: {} sessions, {} users and {} user messages over {} {unit}.",
-                total(|r| r.sessions),
-                total(|r| r.users),
-                total(|r| r.messages),
-                rows.len()
+        draw("activity", l.fmt("chart_activity", &[("per", per.into())]), 760, Paint::Activity(report)).map(with(
+            l.fmt(
+                "alt_activity",
+                &[
+                    ("sessions", total(|r| r.sessions).into()),
+                    ("users", total(|r| r.users).into()),
+                    ("messages", total(|r| r.messages).into()),
+                    ("n", rows.len().into()),
+                    ("per", per.into()),
+                ],
             ),
-            ..c
-        })?,
-        draw("intents", "Top intents", HEIGHT, Paint::Intents(report)).map(|c| Chart {
-            alt: match report.intents.first() {
-                Some(top) => format!(
-                    "Bar chart of the top {} intents; the most used is {} with {}.",
-                    report.intents.len(),
-                    top.name,
-                    top.count_display
+        ))?,
+        draw("intents", l.text("chart_intents"), HEIGHT, Paint::Intents(report)).map(with(
+            match report.intents.first() {
+                Some(top) => l.fmt(
+                    "alt_intents",
+                    &[
+                        ("n", report.intents.len().into()),
+                        ("intent", top.name.as_str().into()),
+                        ("count", top.count_display.as_str().into()),
+                    ],
                 ),
-                None => "No intents were recognised in this period.".into(),
+                None => l.text("alt_intents_none"),
             },
-            ..c
-        })?,
-        draw("response_times", "Response times (minutes)", HEIGHT, Paint::ResponseTimes(rows)).map(|c| Chart {
-            alt: format!(
-                "Line chart of average, median and first response times {per}; average over the period {}.",
-                report.kpis.iter().find(|k| k.key == "avg_response").map_or("—", |k| k.display.as_str())
+        ))?,
+        draw("response_times", l.text("chart_response_times"), HEIGHT, Paint::ResponseTimes(report)).map(with(
+            l.fmt(
+                "alt_response_times",
+                &[
+                    ("per", per.into()),
+                    (
+                        "average",
+                        report.kpis.iter().find(|k| k.key == "avg_response").map_or("—", |k| k.display.as_str()).into(),
+                    ),
+                ],
             ),
-            ..c
-        })?,
+        ))?,
         draw(
             "agent_replies",
-            pick("Human agent replies per day", "Human agent replies per week"),
+            l.fmt("chart_agent_replies", &[("per", per.into())]),
             HEIGHT,
-            Paint::AgentReplies(rows),
+            Paint::AgentReplies(report),
         )
-        .map(|c| Chart {
-            alt: format!("Bar chart: {} agent replies in the period.", total(|r| r.agent_replies)),
-            ..c
-        })?,
-        draw("ratings", "Ratings", HEIGHT, Paint::Ratings(report)).map(|c| Chart {
-            alt: format!(
-                "Bar chart of ratings from 1 to 5: {}.",
-                report
-                    .ratings
-                    .distribution
-                    .iter()
-                    .map(|(r, n, _)| format!("{n} × {r} {}", if *r == 1 { "star" } else { "stars" }))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            ..c
-        })?,
-        draw("messages_per_hour", "User messages per hour of the week", 560, Paint::Heatmap(report)).map(|c| {
-            Chart {
-                alt: format!("Heat map of messages by weekday and hour; busiest: {}.", report.heatmap.busiest),
-                ..c
-            }
-        })?,
+        .map(with(l.fmt("alt_agent_replies", &[("replies", total(|r| r.agent_replies).into())])))?,
+        draw("ratings", l.text("chart_ratings"), HEIGHT, Paint::Ratings(report)).map(with({
+            let counts: Vec<String> = report
+                .ratings
+                .distribution
+                .iter()
+                .map(|(r, n, _)| {
+                    l.fmt("alt_ratings_count", &[("count", l.count(*n as i64).into()), ("stars", (*r).into())])
+                })
+                .collect();
+            l.fmt("alt_ratings", &[("counts", counts.join(", ").into())])
+        }))?,
+        draw("messages_per_hour", l.text("chart_messages_per_hour"), 560, Paint::Heatmap(report))
+            .map(with(l.fmt("alt_messages_per_hour", &[("busiest", report.heatmap.busiest.as_str().into())])))?,
     ];
     if let Some(ai) = report.ai.as_ref().filter(|ai| !ai.distribution.is_empty()) {
         let peak = ai.distribution.iter().max_by_key(|b| b.count).expect("not empty");
-        charts.push(
-            draw("ai_distribution", "User messages per AI-agent session", 520, Paint::AiDistribution(ai)).map(|c| {
-                Chart {
-                    alt: format!(
-                        "Bar chart of AI-agent sessions by number of user messages; most sessions ({:.0}%) had {} {}.",
-                        peak.share,
-                        peak.label,
-                        if peak.label == "1" { "message" } else { "messages" }
-                    ),
-                    ..c
-                }
-            })?,
-        );
+        charts.push(draw("ai_distribution", l.text("chart_ai_distribution"), 520, Paint::AiDistribution(ai, l)).map(
+            with(l.fmt(
+                "alt_ai_distribution",
+                &[
+                    ("share", l.percent(peak.share, 0).into()),
+                    ("messages", peak.label.into()),
+                    ("n", if peak.label == "1" { 1 } else { 2 }.into()),
+                ],
+            )),
+        )?);
     }
     // A chart built from a query Moveo rejected would draw zeros as if they were data.
     charts.retain(|c| report.coverage.shows(c.name));
     for trend in &report.trends {
         if report.kpis.iter().any(|k| k.key == trend.key) {
-            charts.push(sparkline(trend)?);
+            charts.push(sparkline(l, trend)?);
         }
     }
     Ok(charts)
@@ -205,7 +197,7 @@ pub const SPARK_WIDTH: u32 = 240;
 pub const SPARK_HEIGHT: u32 = 64;
 
 /// A KPI's last 8 weeks or 6 months as a small line, the latest point marked.
-fn sparkline(trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
+fn sparkline(l: Locale, trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
     let name: &'static str = match trend.key {
         "sessions" => "trend_sessions",
         "users" => "trend_users",
@@ -246,12 +238,19 @@ fn sparkline(trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
     let values: Vec<String> = trend
         .points
         .iter()
-        .map(|p| format!("{} {}", p.label, p.value.map_or("—".into(), |v| format!("{v:.1}"))))
+        .map(|p| format!("{} {}", p.label, p.value.map_or("—".into(), |v| l.decimal(v, 1))))
         .collect();
     Ok(Chart {
         name,
-        title: trend.label,
-        alt: format!("{} over the last {} periods: {}.", trend.label, trend.points.len(), values.join(", ")),
+        title: trend.label.clone(),
+        alt: l.fmt(
+            "alt_trend",
+            &[
+                ("figure", trend.label.as_str().into()),
+                ("n", trend.points.len().into()),
+                ("values", values.join(", ").into()),
+            ],
+        ),
         png: encode_png(&rgb, w, h).map_err(|e| fail(&e))?,
         svg: None,
         width: w,
@@ -260,7 +259,7 @@ fn sparkline(trend: &crate::report::trend::Trend) -> Result<Chart, ChartError> {
     })
 }
 
-fn ai_distribution<DB: DrawingBackend>(area: &Area<DB>, ai: &crate::report::ai::AiView) -> Drawn
+fn ai_distribution<DB: DrawingBackend>(area: &Area<DB>, ai: &crate::report::ai::AiView, l: Locale) -> Drawn
 where
     DB::ErrorType: 'static,
 {
@@ -286,9 +285,9 @@ where
                 String::new()
             }
         })
-        .x_desc("user messages in the session")
-        .y_label_formatter(&|y| group_thousands(y.round() as i64))
-        .y_desc("sessions")
+        .x_desc(l.text("axis_user_messages_in_session"))
+        .y_label_formatter(&|y| l.count(y.round() as i64))
+        .y_desc(l.text("axis_sessions"))
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -301,7 +300,7 @@ where
 
 /// Draws a chart twice: a palette PNG for mail clients and SVG for the PDF,
 /// where vectors print sharp and weigh a fraction of the pixels.
-fn draw(name: &'static str, title: &'static str, height: u32, paint: Paint) -> Result<Chart, ChartError> {
+fn draw(name: &'static str, title: String, height: u32, paint: Paint) -> Result<Chart, ChartError> {
     let fail = |e: &dyn std::fmt::Display| ChartError { chart: name, detail: e.to_string() };
     fn titled<DB: DrawingBackend>(root: &Area<DB>, title: &str, paint: &Paint) -> Drawn
     where
@@ -314,10 +313,10 @@ fn draw(name: &'static str, title: &'static str, height: u32, paint: Paint) -> R
         Ok(())
     }
     let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
-    titled(&BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area(), title, &paint)
+    titled(&BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area(), &title, &paint)
         .map_err(|e| fail(&e))?;
     let mut svg = String::new();
-    titled(&SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area(), title, &paint)
+    titled(&SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area(), &title, &paint)
         .map_err(|e| fail(&e))?;
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
     let svg = paint_opacity(&svg);
@@ -450,46 +449,49 @@ where
 
 /// Small multiples: messages run at four times sessions, so one shared scale
 /// would flatten sessions and users into the floor.
-fn activity<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+fn activity<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
 where
     DB::ErrorType: 'static,
 {
+    let (l, rows) = (report.meta.locale, &report.rows);
     let col = |f: fn(&Row) -> u64| rows.iter().map(|r| Some(f(r) as f64)).collect::<Vec<_>>();
     let panels = area.split_evenly((3, 1));
     let series = [
-        ("Sessions", ORANGE, col(|r| r.sessions)),
-        ("Users", GREEN, col(|r| r.users)),
-        ("User messages", BLUE, col(|r| r.messages)),
+        (l.text("kpi_sessions"), ORANGE, col(|r| r.sessions)),
+        (l.text("kpi_users"), GREEN, col(|r| r.users)),
+        (l.text("kpi_messages"), BLUE, col(|r| r.messages)),
     ];
     for (panel, (name, color, values)) in panels.iter().zip(series) {
-        line_chart(panel, rows, name, &[(name, color, values)], &|y| group_thousands(y.round() as i64))?;
+        line_chart(panel, rows, &name, &[(&name, color, values)], &|y| l.count(y.round() as i64))?;
     }
     Ok(())
 }
 
-fn response_times<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+fn response_times<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
 where
     DB::ErrorType: 'static,
 {
+    let (l, rows) = (report.meta.locale, &report.rows);
     line_chart(
         area,
         rows,
-        "minutes",
+        &l.text("axis_minutes"),
         &[
-            ("First response", VERMILLION, rows.iter().map(|r| r.first_response).collect()),
-            ("Average", BLUE, rows.iter().map(|r| r.avg_response).collect()),
-            ("Median", SKY, rows.iter().map(|r| r.median_response).collect()),
+            (&l.text("series_first_response"), VERMILLION, rows.iter().map(|r| r.first_response).collect()),
+            (&l.text("series_average"), BLUE, rows.iter().map(|r| r.avg_response).collect()),
+            (&l.text("series_median"), SKY, rows.iter().map(|r| r.median_response).collect()),
         ],
-        &|y| format!("{y:.1}"),
+        &|y| l.decimal(*y, 1),
     )
 }
 
-fn agent_replies<DB: DrawingBackend>(area: &Area<DB>, rows: &[Row]) -> Drawn
+fn agent_replies<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
 where
     DB::ErrorType: 'static,
 {
+    let (l, rows) = (report.meta.locale, &report.rows);
     let max = rows.iter().map(|r| r.agent_replies).max().unwrap_or(0) as f64;
-    let mut chart = per_row_chart(area, rows, nice_max(max), "replies", &|y| group_thousands(y.round() as i64))?;
+    let mut chart = per_row_chart(area, rows, nice_max(max), &l.text("axis_replies"), &|y| l.count(y.round() as i64))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let x = i as f64;
         Rectangle::new([(x - 0.35, 0.0), (x + 0.35, r.agent_replies as f64)], PURPLE.filled())
@@ -535,7 +537,7 @@ where
                 String::new()
             }
         })
-        .x_label_formatter(&|x| group_thousands(x.round() as i64))
+        .x_label_formatter(&|x| report.meta.locale.count(x.round() as i64))
         .label_style(label_font())
         .draw()?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -552,6 +554,7 @@ fn ratings<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
 where
     DB::ErrorType: 'static,
 {
+    let l = report.meta.locale;
     let dist = &report.ratings.distribution;
     let max = dist.iter().map(|d| d.1).max().unwrap_or(0) as f64;
     let colors = [VERMILLION, ORANGE, SKY, GREEN, BLUE];
@@ -570,13 +573,13 @@ where
         .x_label_formatter(&|x: &f64| {
             let i = x.round();
             if (i - x).abs() < 0.01 {
-                format!("{i:.0} {}", if i == 1.0 { "star" } else { "stars" })
+                l.fmt("axis_stars", &[("stars", (i as u32).into())])
             } else {
                 String::new()
             }
         })
-        .y_label_formatter(&|y| group_thousands(y.round() as i64))
-        .y_desc("ratings")
+        .y_label_formatter(&|y| l.count(y.round() as i64))
+        .y_desc(l.text("axis_ratings"))
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -585,7 +588,7 @@ where
         Rectangle::new([(x - 0.32, 0.0), (x + 0.32, n as f64)], colors[r as usize - 1].filled())
     }))?;
     chart.draw_series(dist.iter().map(|&(r, n, share)| {
-        Text::new(format!("{share:.0}%"), (r as f64 - 0.14, n as f64 + max * 0.05), label_font())
+        Text::new(l.percent(share, 0), (r as f64 - 0.14, n as f64 + max * 0.05), label_font())
     }))?;
     Ok(())
 }
@@ -601,7 +604,7 @@ fn heatmap<DB: DrawingBackend>(area: &Area<DB>, report: &Report) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let l = report.meta.locale;
     let map = &report.heatmap;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
@@ -618,7 +621,7 @@ where
         .y_label_formatter(&|y: &f64| {
             let i = y.round();
             if (i - y).abs() < 0.01 && (0.0..7.0).contains(&i) {
-                DAYS[i as usize].to_string()
+                l.weekday_short(i as u32 + 1)
             } else {
                 String::new()
             }

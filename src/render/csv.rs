@@ -1,13 +1,16 @@
 //! `data.csv`: every number behind every chart, in one long table a
 //! spreadsheet can pivot (`chart,series,label,value`).
 //! A series whose query Moveo rejected is left out, never written as zeros.
+//! The header and the labels are in the report's language; keys and values stay
+//! machine-readable (a full stop before decimals) so a script reads every locale alike.
 
 use crate::analytics::Field;
 use crate::report::Report;
 
 pub fn data_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["chart", "series", "label", "value"])?;
+    let l = report.meta.locale;
+    out.write_record([l.text("csv_chart"), l.text("csv_series"), l.text("csv_label"), l.text("csv_value")])?;
     let opt = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     let has = |field| report.coverage.has(field);
     for row in &report.rows {
@@ -34,12 +37,13 @@ pub fn data_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
         out.write_record(["intents", "messages", &intent.name, &intent.count.to_string()])?;
     }
     for (rating, count, _) in report.ratings.distribution.iter().filter(|_| has(Field::Feedback)) {
-        out.write_record(["ratings", "count", &format!("{rating} stars"), &count.to_string()])?;
+        let stars = l.fmt("axis_stars", &[("stars", (*rating).into())]);
+        out.write_record(["ratings", "count", &stars, &count.to_string()])?;
     }
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     for (d, hours) in report.heatmap.cells.iter().enumerate().filter(|_| has(Field::Hourly)) {
+        let day = l.weekday_short(d as u32 + 1);
         for (h, count) in hours.iter().enumerate() {
-            out.write_record(["messages_per_hour", DAYS[d], &format!("{h:02}:00"), &count.to_string()])?;
+            out.write_record(["messages_per_hour", &day, &format!("{h:02}:00"), &count.to_string()])?;
         }
     }
     // The sparklines' numbers: one row per KPI and week or month, oldest first.

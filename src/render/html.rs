@@ -74,7 +74,8 @@ impl Templates {
         context.insert("spark_width", &(super::charts::SPARK_WIDTH / 2));
         context.insert("spark_height", &(super::charts::SPARK_HEIGHT / 2));
         context.insert("display_width", &DISPLAY_WIDTH);
-        context.insert("check_hint", crate::report::coverage::CHECK_HINT);
+        // Every fixed word of the templates, in the report's language: `{{ t.key }}`.
+        context.insert("t", report.meta.locale.labels());
         let preheader: Vec<String> =
             report.kpis.iter().take(3).map(|k| format!("{} {} ({})", k.label, k.display, k.change.text)).collect();
         context.insert("preheader", &preheader.join(" · "));

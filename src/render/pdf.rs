@@ -59,7 +59,8 @@ impl PdfEngine {
         struct Data<'a> {
             report: &'a Report,
             charts: Vec<ChartRef<'a>>,
-            check_hint: &'static str,
+            /// Every fixed word of the template, in the report's language.
+            t: &'static std::collections::BTreeMap<String, String>,
         }
         let data = Data {
             report,
@@ -73,7 +74,7 @@ impl PdfEngine {
                     spark: c.spark,
                 })
                 .collect(),
-            check_hint: crate::report::coverage::CHECK_HINT,
+            t: report.meta.locale.labels(),
         };
         let json = serde_json::to_vec(&data).map_err(|e| PdfError(e.to_string()))?;
 

@@ -54,23 +54,28 @@ fn date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let l = report.meta.locale;
     let f = formats();
     let mut book = Workbook::new();
     let has = |field| report.coverage.has(field);
 
-    let kpis = book.add_worksheet().set_name("Key figures")?;
-    header(kpis, &f, &["Figure", "This period", "Previous period", "Unit"])?;
+    let kpis = book.add_worksheet().set_name(l.text("xlsx_key_figures"))?;
+    header(
+        kpis,
+        &f,
+        &[&l.text("xlsx_figure"), &l.text("xlsx_this_period"), &l.text("xlsx_previous_period"), &l.text("xlsx_unit")],
+    )?;
     for (i, k) in report.kpis.iter().enumerate() {
         let row = i as u32 + 1;
         // Percentages are stored as fractions, so Excel's % format and arithmetic agree.
         let (scale, format, unit) = match k.unit {
-            Unit::Count => (1.0, &f.count, "count"),
-            Unit::Decimal => (1.0, &f.decimal, "ratio"),
-            Unit::Minutes => (1.0, &f.minutes, "minutes"),
-            Unit::Rating => (1.0, &f.rating, "rating 1–5"),
-            Unit::Percent => (0.01, &f.percent, "share"),
+            Unit::Count => (1.0, &f.count, l.text("xlsx_unit_count")),
+            Unit::Decimal => (1.0, &f.decimal, l.text("xlsx_unit_ratio")),
+            Unit::Minutes => (1.0, &f.minutes, l.text("axis_minutes")),
+            Unit::Rating => (1.0, &f.rating, l.text("xlsx_unit_rating")),
+            Unit::Percent => (0.01, &f.percent, l.text("xlsx_unit_share")),
         };
-        kpis.write(row, 0, k.label)?;
+        kpis.write(row, 0, k.label.as_str())?;
         number(kpis, row, 1, k.value.map(|v| v * scale), format)?;
         number(kpis, row, 2, k.previous.map(|v| v * scale), format)?;
         kpis.write(row, 3, unit)?;
@@ -78,21 +83,22 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
 
     let weekly = report.meta.interval == "1 week";
     let first = NaiveDate::parse_from_str(&report.meta.first_day, "%Y-%m-%d").ok();
-    let days = book.add_worksheet().set_name(if weekly { "By week" } else { "By day" })?;
-    type Column<'a> = (&'a str, Field, fn(&crate::report::Row) -> Option<f64>, &'a Format);
+    let days = book.add_worksheet().set_name(l.text(if weekly { "xlsx_by_week" } else { "xlsx_by_day" }))?;
+    type Column<'a> = (String, Field, fn(&crate::report::Row) -> Option<f64>, &'a Format);
     let columns: Vec<Column> = vec![
-        ("Sessions", Field::Sessions, |r| Some(r.sessions as f64), &f.count),
-        ("Users", Field::Users, |r| Some(r.users as f64), &f.count),
-        ("User messages", Field::Messages, |r| Some(r.messages as f64), &f.count),
-        ("Agent replies", Field::AgentReplies, |r| Some(r.agent_replies as f64), &f.count),
-        ("Closed by agents", Field::OpenClosed, |r| Some(r.closed as f64), &f.count),
-        ("Avg response (min)", Field::ResponseTimes, |r| r.avg_response, &f.minutes),
-        ("Ratings", Field::Ratings, |r| Some(r.ratings as f64), &f.count),
-        ("Avg rating", Field::Ratings, |r| r.avg_rating, &f.rating),
+        (l.text("kpi_sessions"), Field::Sessions, |r| Some(r.sessions as f64), &f.count),
+        (l.text("kpi_users"), Field::Users, |r| Some(r.users as f64), &f.count),
+        (l.text("kpi_messages"), Field::Messages, |r| Some(r.messages as f64), &f.count),
+        (l.text("kpi_agent_replies"), Field::AgentReplies, |r| Some(r.agent_replies as f64), &f.count),
+        (l.text("kpi_closed_sessions"), Field::OpenClosed, |r| Some(r.closed as f64), &f.count),
+        (l.text("xlsx_avg_response_min"), Field::ResponseTimes, |r| r.avg_response, &f.minutes),
+        (l.text("kpi_ratings"), Field::Ratings, |r| Some(r.ratings as f64), &f.count),
+        (l.text("kpi_avg_rating"), Field::Ratings, |r| r.avg_rating, &f.rating),
     ];
     let columns: Vec<&Column> = columns.iter().filter(|c| has(c.1)).collect();
-    let mut titles = vec![if weekly { "Week of" } else { "Day" }];
-    titles.extend(columns.iter().map(|c| c.0));
+    let first_title = l.text(if weekly { "xlsx_week_of" } else { "col_day" });
+    let mut titles = vec![first_title.as_str()];
+    titles.extend(columns.iter().map(|c| c.0.as_str()));
     header(days, &f, &titles)?;
     for (i, r) in report.rows.iter().enumerate() {
         let row = i as u32 + 1;
@@ -107,8 +113,12 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     if has(Field::TopIntents) {
-        let intents = book.add_worksheet().set_name("Top intents")?;
-        header(intents, &f, &["Intent", "Uses", "Share", "Previous period"])?;
+        let intents = book.add_worksheet().set_name(l.text("chart_intents"))?;
+        header(
+            intents,
+            &f,
+            &[&l.text("xlsx_intent"), &l.text("xlsx_uses"), &l.text("xlsx_share"), &l.text("xlsx_previous_period")],
+        )?;
         for (i, intent) in report.intents.iter().enumerate() {
             let row = i as u32 + 1;
             intents.write(row, 0, intent.name.as_str())?;
@@ -119,9 +129,10 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     if !report.trends.is_empty() {
-        let trends = book.add_worksheet().set_name("Trends")?;
-        let mut titles = vec![if report.meta.kind == "monthly" { "Month" } else { "Week of" }];
-        titles.extend(report.trends.iter().map(|t| t.label));
+        let trends = book.add_worksheet().set_name(l.text("xlsx_trends"))?;
+        let first_title = l.text(if report.meta.kind == "monthly" { "xlsx_month" } else { "xlsx_week_of" });
+        let mut titles = vec![first_title.as_str()];
+        titles.extend(report.trends.iter().map(|t| t.label.as_str()));
         header(trends, &f, &titles)?;
         for (i, point) in report.trends[0].points.iter().enumerate() {
             trends.write(i as u32 + 1, 0, point.label.as_str())?;
@@ -139,8 +150,12 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     if let Some(ai) = &report.ai {
-        let sheet = book.add_worksheet().set_name("AI agents")?;
-        header(sheet, &f, &["AI agent", "Sessions", "Containment", "Coverage"])?;
+        let sheet = book.add_worksheet().set_name(l.text("xlsx_ai_agents"))?;
+        header(
+            sheet,
+            &f,
+            &[&l.text("xlsx_ai_agent"), &l.text("kpi_sessions"), &l.text("kpi_containment"), &l.text("kpi_coverage")],
+        )?;
         for (i, agent) in ai.agents.iter().enumerate() {
             let row = i as u32 + 1;
             sheet.write(row, 0, agent.id.as_str())?;
@@ -149,8 +164,8 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             number(sheet, row, 3, agent.coverage, &f.percent)?;
         }
         if !ai.distribution.is_empty() {
-            let sheet = book.add_worksheet().set_name("AI messages per session")?;
-            header(sheet, &f, &["User messages", "Sessions", "Share"])?;
+            let sheet = book.add_worksheet().set_name(l.text("xlsx_ai_messages"))?;
+            header(sheet, &f, &[&l.text("kpi_messages"), &l.text("kpi_sessions"), &l.text("xlsx_share")])?;
             for (i, bar) in ai.distribution.iter().enumerate() {
                 let row = i as u32 + 1;
                 sheet.write(row, 0, bar.label)?;
@@ -161,8 +176,8 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     if has(Field::Feedback) {
-        let sheet = book.add_worksheet().set_name("Ratings")?;
-        header(sheet, &f, &["Rating", "Count", "Share"])?;
+        let sheet = book.add_worksheet().set_name(l.text("kpi_ratings"))?;
+        header(sheet, &f, &[&l.text("xlsx_rating"), &l.text("xlsx_count"), &l.text("xlsx_share")])?;
         for (i, (rating, count, share)) in report.ratings.distribution.iter().enumerate() {
             let row = i as u32 + 1;
             number(sheet, row, 0, Some(*rating as f64), &f.count)?;
@@ -172,15 +187,14 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     if has(Field::Hourly) {
-        let sheet = book.add_worksheet().set_name("Messages per hour")?;
+        let sheet = book.add_worksheet().set_name(l.text("section_messages_per_hour"))?;
         let hours: Vec<String> = (0..24).map(|h| format!("{h:02}:00")).collect();
-        let mut titles = vec!["Weekday"];
+        let weekday = l.text("xlsx_weekday");
+        let mut titles = vec![weekday.as_str()];
         titles.extend(hours.iter().map(String::as_str));
         header(sheet, &f, &titles)?;
-        for (d, name) in
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().enumerate()
-        {
-            sheet.write(d as u32 + 1, 0, *name)?;
+        for d in 0..7 {
+            sheet.write(d as u32 + 1, 0, l.text(&format!("weekday_{}", d + 1)))?;
             for (h, count) in report.heatmap.cells[d].iter().enumerate() {
                 number(sheet, d as u32 + 1, h as u16 + 1, Some(*count as f64), &f.count)?;
             }

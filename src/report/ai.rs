@@ -5,14 +5,10 @@
 //! fallback (Unknown) flow. Both come per AI agent from AI Agents Performance and
 //! are combined weighted by each agent's sessions (Counts Per AI Agent).
 
-use super::kpi::{format_value, group_thousands, Unit};
+use super::kpi::{format_value, Unit};
 use crate::analytics::{AiAverages, Dataset, Field};
+use crate::locale::Locale;
 use serde::Serialize;
-
-/// What containment and coverage mean, printed under the section.
-pub const EXPLAINED: &str = "Containment is the share of AI-agent sessions that ended without a hand-over to a \
-     person. Coverage is the share of the AI agent's answers that came from what it was trained on rather than its \
-     fallback (the Unknown flow).";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AgentRow {
@@ -31,7 +27,7 @@ pub struct AgentRow {
 /// One average over a kind of session: "All sessions", "Contained", …
 #[derive(Debug, Clone, Serialize)]
 pub struct AverageRow {
-    pub label: &'static str,
+    pub label: String,
     pub duration: String,
     pub messages: String,
 }
@@ -58,7 +54,8 @@ pub struct AiView {
     pub averages: Vec<AverageRow>,
     /// Sessions by number of user messages: 1 … 9, 10+.
     pub distribution: Vec<Bar>,
-    pub explained: &'static str,
+    /// What containment and coverage mean, printed under the section.
+    pub explained: String,
 }
 
 /// Containment and coverage over all AI agents, in percent, weighted by sessions.
@@ -79,12 +76,9 @@ pub fn overall(data: &Dataset) -> (Option<f64>, Option<f64>) {
     (combine(|a| a.containment), combine(|a| a.coverage))
 }
 
-fn percent(ratio: Option<f64>) -> String {
-    format_value(ratio.map(|r| r * 100.0), Unit::Percent)
-}
-
 /// The view, or `None` when the account has no AI-agent figures at all.
-pub fn build(data: &Dataset) -> Option<AiView> {
+pub fn build(l: Locale, data: &Dataset) -> Option<AiView> {
+    let percent = |ratio: Option<f64>| format_value(l, ratio.map(|r| r * 100.0), Unit::Percent);
     let (containment, coverage) = overall(data);
     let mut agents: Vec<AgentRow> = data
         .ai_agents
@@ -95,7 +89,7 @@ pub fn build(data: &Dataset) -> Option<AiView> {
                 short_id: a.id.split('-').next().unwrap_or(&a.id).to_string(),
                 id: a.id.clone(),
                 sessions,
-                sessions_display: group_thousands(sessions as i64),
+                sessions_display: l.count(sessions as i64),
                 containment: a.containment,
                 coverage: a.coverage,
                 containment_display: percent(a.containment),
@@ -104,21 +98,29 @@ pub fn build(data: &Dataset) -> Option<AiView> {
         })
         .collect();
     agents.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.id.cmp(&b.id)));
-    let minutes = |v: Option<f64>| format_value(v, Unit::Minutes);
-    let decimal = |v: Option<f64>| format_value(v, Unit::Decimal);
+    let minutes = |v: Option<f64>| format_value(l, v, Unit::Minutes);
+    let decimal = |v: Option<f64>| format_value(l, v, Unit::Decimal);
     let (d, m): (&AiAverages, &AiAverages) = (&data.ai_duration, &data.ai_messages);
     let has_averages = data.has(Field::AiDuration) || data.has(Field::AiMessages);
     let averages = if has_averages && (d.all.is_some() || m.all.is_some()) {
         vec![
-            AverageRow { label: "All sessions", duration: minutes(d.all), messages: decimal(m.all) },
-            AverageRow { label: "Contained", duration: minutes(d.contained), messages: decimal(m.contained) },
+            AverageRow { label: l.text("ai_all_sessions"), duration: minutes(d.all), messages: decimal(m.all) },
             AverageRow {
-                label: "Not contained",
+                label: l.text("ai_contained"),
+                duration: minutes(d.contained),
+                messages: decimal(m.contained),
+            },
+            AverageRow {
+                label: l.text("ai_not_contained"),
                 duration: minutes(d.non_contained),
                 messages: decimal(m.non_contained),
             },
-            AverageRow { label: "Covered", duration: minutes(d.covered), messages: decimal(m.covered) },
-            AverageRow { label: "Not covered", duration: minutes(d.non_covered), messages: decimal(m.non_covered) },
+            AverageRow { label: l.text("ai_covered"), duration: minutes(d.covered), messages: decimal(m.covered) },
+            AverageRow {
+                label: l.text("ai_not_covered"),
+                duration: minutes(d.non_covered),
+                messages: decimal(m.non_covered),
+            },
         ]
     } else {
         Vec::new()
@@ -132,7 +134,7 @@ pub fn build(data: &Dataset) -> Option<AiView> {
             .map(|(&count, label)| Bar {
                 label,
                 count,
-                count_display: group_thousands(count as i64),
+                count_display: l.count(count as i64),
                 share: count as f64 * 100.0 / total as f64,
             })
             .collect()
@@ -142,7 +144,7 @@ pub fn build(data: &Dataset) -> Option<AiView> {
     if agents.is_empty() && averages.is_empty() && distribution.is_empty() {
         return None;
     }
-    let shown = |v: Option<f64>| v.map(|v| format_value(Some(v), Unit::Percent));
+    let shown = |v: Option<f64>| v.map(|v| format_value(l, Some(v), Unit::Percent));
     Some(AiView {
         containment_display: shown(containment),
         coverage_display: shown(coverage),
@@ -151,6 +153,6 @@ pub fn build(data: &Dataset) -> Option<AiView> {
         agents,
         averages,
         distribution,
-        explained: EXPLAINED,
+        explained: l.text("ai_explained"),
     })
 }

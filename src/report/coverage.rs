@@ -7,6 +7,7 @@
 //! unfiltered numbers are never mixed silently.
 
 use crate::analytics::{Dataset, Field, Gap, Unfiltered};
+use crate::locale::Locale;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,70 +66,70 @@ pub const SECTIONS: &[&str] = &[
 ];
 
 /// A reader's name for a section key.
-pub fn section_title(key: &str) -> &'static str {
-    match key {
-        "kpis" => "Key figures",
-        "activity" => "Sessions, users and messages chart",
-        "intents" => "Top intents",
-        "response_times" => "Response times chart",
-        "agent_replies" => "Agent replies chart",
-        "ratings" => "Ratings chart",
-        "ratings_summary" => "Ratings summary",
-        "quotes" => "Feedback quotes",
-        "messages_per_hour" => "Messages per hour",
-        "daily" => "Day-by-day table",
-        "agents" => "Human agents",
-        "ai_agents" => "AI agents: containment and coverage",
-        "ai_duration" => "AI-agent session duration",
-        "ai_messages" => "AI-agent messages per session",
-        "ai_distribution" => "User messages per AI-agent session",
-        _ => "Report",
-    }
+pub fn section_title(l: Locale, key: &str) -> String {
+    l.text(match key {
+        "kpis" => "section_kpis",
+        "activity" => "section_activity",
+        "intents" => "section_intents",
+        "response_times" => "section_response_times",
+        "agent_replies" => "section_agent_replies",
+        "ratings" => "section_ratings",
+        "ratings_summary" => "section_ratings_summary",
+        "quotes" => "section_quotes",
+        "messages_per_hour" => "section_messages_per_hour",
+        "daily" => "section_daily",
+        "agents" => "section_agents",
+        "ai_agents" => "section_ai_agents",
+        "ai_duration" => "section_ai_duration",
+        "ai_messages" => "section_ai_messages",
+        "ai_distribution" => "section_ai_distribution",
+        _ => "kind_custom",
+    })
 }
 
-fn kpi_label(key: &str) -> &'static str {
-    match key {
-        "sessions" => "Sessions",
-        "users" => "Users",
-        "messages" => "User messages",
-        "messages_per_session" => "Messages per session",
-        "avg_response" => "Avg response time",
-        "median_response" => "Median response time",
-        "first_response" => "Avg first response",
-        "agent_replies" => "Agent replies",
-        "closed_sessions" => "Closed by agents",
-        "ratings" => "Ratings",
-        "avg_rating" => "Avg rating",
-        "share_above_3" => "Ratings above 3",
-        "containment" => "Containment",
-        "coverage" => "Coverage",
-        _ => "",
-    }
+fn kpi_label(l: Locale, key: &str) -> String {
+    l.text(match key {
+        "sessions" => "kpi_sessions",
+        "users" => "kpi_users",
+        "messages" => "kpi_messages",
+        "messages_per_session" => "kpi_messages_per_session",
+        "avg_response" => "kpi_avg_response",
+        "median_response" => "kpi_median_response",
+        "first_response" => "kpi_first_response",
+        "agent_replies" => "kpi_agent_replies",
+        "closed_sessions" => "kpi_closed_sessions",
+        "ratings" => "kpi_ratings",
+        "avg_rating" => "kpi_avg_rating",
+        "share_above_3" => "kpi_share_above_3",
+        "containment" => "kpi_containment",
+        "coverage" => "kpi_coverage",
+        _ => "kpi_unknown",
+    })
 }
 
-fn field_title(field: Field) -> &'static str {
-    match field {
-        Field::SessionsTotal => "Sessions",
-        Field::UsersTotal => "Users",
-        Field::MessagesTotal => "User messages",
-        Field::Sessions => "Sessions per day",
-        Field::Users => "Users per day",
-        Field::Messages => "Messages per day",
-        Field::AgentReplies => "Agent replies",
-        Field::OpenClosed => "Closed sessions",
-        Field::ResponseTimes => "Response times per day",
-        Field::ResponseOverall => "Response times",
-        Field::Ratings => "Ratings",
-        Field::Feedback => "Rating feedback",
-        Field::TopIntents => "Top intents",
-        Field::Hourly => "Messages per hour",
-        Field::Agents => "Human agents",
-        Field::AiAgents => "AI agents performance",
-        Field::AiCounts => "Sessions per AI agent",
-        Field::AiDuration => "AI-agent session duration",
-        Field::AiMessages => "AI-agent messages per session",
-        Field::AiDistribution => "AI-agent message distribution",
-    }
+fn field_title(l: Locale, field: Field) -> String {
+    l.text(match field {
+        Field::SessionsTotal => "field_sessions_total",
+        Field::UsersTotal => "field_users_total",
+        Field::MessagesTotal => "field_messages_total",
+        Field::Sessions => "field_sessions",
+        Field::Users => "field_users",
+        Field::Messages => "field_messages",
+        Field::AgentReplies => "field_agent_replies",
+        Field::OpenClosed => "field_open_closed",
+        Field::ResponseTimes => "field_response_times",
+        Field::ResponseOverall => "field_response_overall",
+        Field::Ratings => "field_ratings",
+        Field::Feedback => "field_feedback",
+        Field::TopIntents => "field_top_intents",
+        Field::Hourly => "field_hourly",
+        Field::Agents => "field_agents",
+        Field::AiAgents => "field_ai_agents",
+        Field::AiCounts => "field_ai_counts",
+        Field::AiDuration => "field_ai_duration",
+        Field::AiMessages => "field_ai_messages",
+        Field::AiDistribution => "field_ai_distribution",
+    })
 }
 
 /// One query left out, as a reader sees it.
@@ -154,17 +155,14 @@ pub struct Coverage {
     /// Day-table columns left out.
     pub omitted_columns: Vec<&'static str>,
     pub gaps: Vec<GapNote>,
+    /// "Moveo rejected 2 queries, so these sections are left out:"; empty without gaps.
+    pub intro: String,
     /// Notes shown under a section, by section key.
     pub notes: BTreeMap<&'static str, Vec<String>>,
 }
 
-/// Where the fix starts; printed once under the list of gaps.
-pub const CHECK_HINT: &str = "The report's owner can run `moveo-reports check` to see which queries fit this account; \
-     a corrected query file (in MOVEO_QUERIES_DIR, or under queries/ in the report bucket on AWS) brings a section \
-     back without a rebuild.";
-
 impl Coverage {
-    pub fn build(current: &Dataset, previous: &Dataset) -> Coverage {
+    pub fn build(l: Locale, current: &Dataset, previous: &Dataset) -> Coverage {
         let mut gaps: Vec<&Gap> = Vec::new();
         for gap in current.gaps.iter().chain(&previous.gaps) {
             if !gaps.iter().any(|g| g.field == gap.field) {
@@ -189,15 +187,19 @@ impl Coverage {
             list.sort_unstable();
             list.dedup();
         }
-        coverage.gaps = gaps.iter().map(|g| gap_note(g)).collect();
+        coverage.gaps = gaps.iter().map(|g| gap_note(l, g)).collect();
+        if !gaps.is_empty() {
+            coverage.intro = l.fmt("gaps_intro", &[("n", gaps.len().into())]);
+        }
         for gap in &gaps {
             let u = uses(gap.field);
-            let mut lost: Vec<String> = u.kpis.iter().map(|k| kpi_label(k).to_string()).collect();
-            lost.extend(u.columns.iter().map(|c| format!("the {c} column").replace('_', " ")));
+            let mut lost: Vec<String> = u.kpis.iter().map(|k| kpi_label(l, k)).collect();
+            lost.extend(u.columns.iter().map(|c| l.fmt("coverage_column", &[("column", column_title(l, c).into())])));
             if lost.is_empty() {
                 continue;
             }
-            let note = format!("Left out: {} ({} was rejected; see the note at the top).", lost.join(", "), gap.query);
+            let note =
+                l.fmt("coverage_left_out", &[("list", lost.join(", ").into()), ("query", gap.query.as_str().into())]);
             for key in [(!u.kpis.is_empty()).then_some("kpis"), (!u.columns.is_empty()).then_some("daily")]
                 .into_iter()
                 .flatten()
@@ -212,11 +214,13 @@ impl Coverage {
             }
         }
         for u in unfiltered {
-            let note = format!(
-                "{}: not filtered by {} ({} takes no such argument).",
-                field_title(u.field),
-                u.filters.join(", "),
-                u.query
+            let note = l.fmt(
+                "coverage_unfiltered",
+                &[
+                    ("figure", field_title(l, u.field).into()),
+                    ("filters", u.filters.join(", ").into()),
+                    ("query", u.query.as_str().into()),
+                ],
             );
             let used = uses(u.field);
             let mut keys: Vec<&'static str> = used.sections.to_vec();
@@ -254,21 +258,32 @@ impl Coverage {
     }
 }
 
-fn gap_note(gap: &Gap) -> GapNote {
+fn column_title(l: Locale, key: &str) -> String {
+    super::column_titles(l).into_iter().find(|(k, _)| *k == key).map_or_else(|| key.replace('_', " "), |(_, t)| t)
+}
+
+fn gap_note(l: Locale, gap: &Gap) -> GapNote {
     let u = uses(gap.field);
-    let mut parts: Vec<String> = u.sections.iter().map(|s| section_title(s).to_string()).collect();
+    let mut parts: Vec<String> = u.sections.iter().map(|s| section_title(l, s)).collect();
     if !u.kpis.is_empty() {
-        parts.push(format!("Key figures ({})", u.kpis.iter().map(|k| kpi_label(k)).collect::<Vec<_>>().join(", ")));
+        let kpis: Vec<String> = u.kpis.iter().map(|k| kpi_label(l, k)).collect();
+        parts.push(l.fmt("coverage_key_figures", &[("list", kpis.join(", ").into())]));
     }
     if !u.columns.is_empty() {
-        parts.push(format!("the day-by-day {} column", u.columns.join("/").replace('_', " ")));
+        let columns: Vec<String> = u.columns.iter().map(|c| column_title(l, c)).collect();
+        parts.push(l.fmt("coverage_day_columns", &[("list", columns.join("/").into())]));
     }
     let left_out = parts.join("; ");
-    let (query, file, reason) = (&gap.query, &gap.file, &gap.reason);
-    let text = if reason.starts_with("unexpected response") {
-        format!("{left_out}: left out because Moveo's answer to the query {query} ({file}) could not be read: {reason}")
+    let args = [
+        ("sections", left_out.as_str().into()),
+        ("query", gap.query.as_str().into()),
+        ("file", gap.file.as_str().into()),
+        ("reason", gap.reason.as_str().into()),
+    ];
+    let text = if gap.reason.starts_with("unexpected response") {
+        l.fmt("coverage_gap_unreadable", &args)
     } else {
-        format!("{left_out}: left out because Moveo rejected the query {query} ({file}): {reason}")
+        l.fmt("coverage_gap_rejected", &args)
     };
     GapNote { left_out, query: gap.query.clone(), file: gap.file.clone(), reason: gap.reason.clone(), text }
 }
@@ -288,7 +303,7 @@ mod tests {
             ..Dataset::default()
         };
         let prev = Dataset { gaps: vec![gap(Field::TopIntents, "TopIntentsV2")], ..Dataset::default() };
-        let c = Coverage::build(&cur, &prev);
+        let c = Coverage::build(Locale::En, &cur, &prev);
         assert!(c.is_partial());
         assert_eq!(c.gaps.len(), 2, "one note per query, not per period");
         assert!(!c.shows("intents") && !c.shows("agent_replies") && c.shows("activity"));
@@ -313,11 +328,48 @@ mod tests {
             }],
             ..Dataset::default()
         };
-        let c = Coverage::build(&cur, &Dataset::default());
+        let c = Coverage::build(Locale::En, &cur, &Dataset::default());
         assert!(!c.is_partial());
         assert_eq!(
             c.notes["messages_per_hour"],
             ["Messages per hour: not filtered by tags (MessagesPerHourV2 takes no such argument)."]
         );
+    }
+
+    #[test]
+    fn every_section_figure_and_kpi_has_a_name_in_every_language() {
+        let fields = [
+            Field::SessionsTotal,
+            Field::UsersTotal,
+            Field::MessagesTotal,
+            Field::Sessions,
+            Field::Users,
+            Field::Messages,
+            Field::AgentReplies,
+            Field::OpenClosed,
+            Field::ResponseTimes,
+            Field::ResponseOverall,
+            Field::Ratings,
+            Field::Feedback,
+            Field::TopIntents,
+            Field::Hourly,
+            Field::Agents,
+            Field::AiAgents,
+            Field::AiCounts,
+            Field::AiDuration,
+            Field::AiMessages,
+            Field::AiDistribution,
+        ];
+        for l in Locale::ALL {
+            for key in SECTIONS {
+                assert!(!section_title(l, key).starts_with("section_"), "{l:?} {key}");
+            }
+            for field in fields {
+                assert!(!field_title(l, field).starts_with("field_"), "{l:?} {field:?}");
+                for kpi in uses(field).kpis {
+                    assert!(!kpi_label(l, kpi).starts_with("kpi_"), "{l:?} {kpi}");
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! shown as met or missed with the distance, and fed to the highlights.
 
 use super::kpi::{format_value, Kpi, Unit};
+use crate::locale::Locale;
 use serde::Serialize;
 
 /// Which side of the target is good.
@@ -47,16 +48,15 @@ pub struct GoalResult {
     pub shortfall: f64,
 }
 
-fn distance(delta: f64, unit: Unit) -> String {
+fn distance(l: Locale, delta: f64, unit: Unit) -> String {
     match unit {
-        Unit::Percent => format!("{:.1} pp", delta.abs()),
-        Unit::Minutes => format_value(Some(delta.abs()), Unit::Minutes),
-        Unit::Rating => format!("{:.2}", delta.abs()),
-        _ => format_value(Some(delta.abs()), unit),
+        Unit::Percent => format!("{} {}", l.decimal(delta.abs(), 1), l.text("unit_pp")),
+        Unit::Rating => l.decimal(delta.abs(), 2),
+        _ => format_value(l, Some(delta.abs()), unit),
     }
 }
 
-pub fn evaluate(goals: &[Goal], kpis: &[Kpi]) -> Vec<GoalResult> {
+pub fn evaluate(l: Locale, goals: &[Goal], kpis: &[Kpi]) -> Vec<GoalResult> {
     goals
         .iter()
         .map(|goal| {
@@ -66,7 +66,7 @@ pub fn evaluate(goals: &[Goal], kpis: &[Kpi]) -> Vec<GoalResult> {
                 None => (goal.kpi.replace('_', " "), Unit::Decimal),
             };
             let sign = if goal.bound == Bound::AtLeast { "≥" } else { "≤" };
-            let target_display = format!("{sign} {}", format_value(Some(goal.target), unit));
+            let target_display = format!("{sign} {}", format_value(l, Some(goal.target), unit));
             let Some(value) = kpi.and_then(|k| k.value) else {
                 return GoalResult {
                     kpi: goal.kpi,
@@ -84,19 +84,19 @@ pub fn evaluate(goals: &[Goal], kpis: &[Kpi]) -> Vec<GoalResult> {
                 Bound::AtMost => delta <= 0.0,
             };
             let side = match (goal.bound, met) {
-                (Bound::AtLeast, true) => "above",
-                (Bound::AtLeast, false) => "short",
-                (Bound::AtMost, true) => "under",
-                (Bound::AtMost, false) => "over",
+                (Bound::AtLeast, true) => "goal_above",
+                (Bound::AtLeast, false) => "goal_short",
+                (Bound::AtMost, true) => "goal_under",
+                (Bound::AtMost, false) => "goal_over",
             };
             let shortfall = if met || goal.target == 0.0 { 0.0 } else { (delta / goal.target).abs() };
             GoalResult {
                 kpi: goal.kpi,
                 label,
                 target_display,
-                actual_display: format_value(Some(value), unit),
+                actual_display: format_value(l, Some(value), unit),
                 status: if met { "met" } else { "missed" },
-                distance_display: format!("{} {side}", distance(delta, unit)),
+                distance_display: l.fmt(side, &[("distance", distance(l, delta, unit).into())]),
                 shortfall,
             }
         })
@@ -111,16 +111,24 @@ mod tests {
     #[test]
     fn a_missed_goal_says_by_how_much_and_a_met_one_by_how_much_it_cleared() {
         let kpis = vec![
-            Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, Some(67.2), None),
-            Kpi::new("first_response", "Avg first response", Unit::Minutes, Better::Lower, Some(0.8), None),
-            Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, None, None),
+            Kpi::new(Locale::En, "containment", "Containment".into(), Unit::Percent, Better::Higher, Some(67.2), None),
+            Kpi::new(
+                Locale::En,
+                "first_response",
+                "Avg first response".into(),
+                Unit::Minutes,
+                Better::Lower,
+                Some(0.8),
+                None,
+            ),
+            Kpi::new(Locale::En, "avg_rating", "Avg rating".into(), Unit::Rating, Better::Higher, None, None),
         ];
         let goals = [
             Goal { kpi: "containment", bound: Bound::AtLeast, target: 70.0 },
             Goal { kpi: "first_response", bound: Bound::AtMost, target: 1.0 },
             Goal { kpi: "avg_rating", bound: Bound::AtLeast, target: 4.2 },
         ];
-        let results = evaluate(&goals, &kpis);
+        let results = evaluate(Locale::En, &goals, &kpis);
         assert_eq!(results[0].status, "missed");
         assert_eq!(results[0].target_display, "≥ 70.0%");
         assert_eq!(results[0].distance_display, "2.8 pp short");

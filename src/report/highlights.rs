@@ -6,10 +6,11 @@
 //! median absolute deviation (MAD), so one odd week does not hide the next.
 
 use super::goals::GoalResult;
-use super::kpi::{format_value, group_thousands, Kpi, Unit};
+use super::kpi::{format_value, Kpi, Unit};
 use super::trend::Trend;
 use super::IntentRow;
 use crate::analytics::AiAgentCount;
+use crate::locale::Locale;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,11 +50,12 @@ pub struct Highlight {
 
 /// Everything the rules look at.
 pub struct Inputs<'a> {
+    pub locale: Locale,
     pub sessions: u64,
     pub kpis: &'a [Kpi],
     pub trends: &'a [Trend],
-    /// "weeks" or "months".
-    pub trend_unit: &'static str,
+    /// The trend's steps are months (else weeks).
+    pub monthly: bool,
     /// Sessions per local day: the period's days and the four weeks before.
     pub days: &'a BTreeMap<NaiveDate, u64>,
     /// The period's days, in order; empty for weekly rows.
@@ -87,8 +89,16 @@ pub fn robust_z(x: f64, history: &[f64]) -> Option<(f64, f64)> {
     Some(((x - m) / (1.4826 * mad), m))
 }
 
-fn pct(change: f64) -> String {
-    format!("{}{:.0}%", if change >= 0.0 { "+" } else { "−" }, change.abs() * 100.0)
+fn pct(l: Locale, change: f64) -> String {
+    format!("{}{}", if change >= 0.0 { "+" } else { "−" }, l.percent(change.abs() * 100.0, 0))
+}
+
+fn steps(i: &Inputs) -> &'static str {
+    if i.monthly {
+        "months"
+    } else {
+        "weeks"
+    }
 }
 
 fn lower_is_better(key: &str) -> bool {
@@ -128,19 +138,20 @@ fn kpi_findings(i: &Inputs) -> Vec<Highlight> {
             continue;
         }
         let up = x > m;
+        let l = i.locale;
         out.push(Highlight {
             rule: "kpi",
             tone: tone(trend.key, up),
-            text: format!(
-                "{} {} {}, well {} the usual {} (the median of the previous {} {}; {}).",
-                trend.label,
-                if trend.label.ends_with('s') { "were" } else { "was" },
-                format_value(Some(x), unit),
-                if up { "above" } else { "below" },
-                format_value(Some(m), unit),
-                history.len(),
-                i.trend_unit,
-                pct(change),
+            text: l.fmt(
+                if up { "hl_kpi_above" } else { "hl_kpi_below" },
+                &[
+                    ("label", trend.label.clone().into()),
+                    ("value", format_value(l, Some(x), unit).into()),
+                    ("usual", format_value(l, Some(m), unit).into()),
+                    ("n", history.len().into()),
+                    ("steps", steps(i).into()),
+                    ("change", pct(l, change).into()),
+                ],
             ),
             score: z.abs().min(10.0),
         });
@@ -167,17 +178,21 @@ fn day_findings(i: &Inputs) -> Vec<Highlight> {
         if change.abs() < DAY_MIN_CHANGE {
             continue;
         }
-        let weekday = day.format("%A").to_string();
-        let factor = format!("{:.1}× a usual {weekday}", x / m);
+        let l = i.locale;
         out.push(Highlight {
             rule: "day",
             tone: "neutral",
-            text: format!(
-                "{} had {} sessions, {factor} (median {} over the {} {weekday}s before).",
-                day.format("%a %-d %b"),
-                group_thousands(x as i64),
-                group_thousands(m.round() as i64),
-                history.len(),
+            text: l.fmt(
+                "hl_day",
+                &[
+                    ("day", l.weekday_date(day).into()),
+                    ("sessions", l.count(x as i64).into()),
+                    ("factor", l.decimal(x / m, 1).into()),
+                    ("weekday", l.weekday(day).into()),
+                    ("weekdays", l.weekday_plural(day).into()),
+                    ("usual", l.count(m.round() as i64).into()),
+                    ("n", history.len().into()),
+                ],
             ),
             score: z.abs().min(10.0) * 0.8,
         });
@@ -207,13 +222,22 @@ fn intent_findings(i: &Inputs) -> Vec<Highlight> {
         .map(|&(log, row, before)| Highlight {
             rule: "intent",
             tone: "neutral",
-            text: format!(
-                "Intent “{}” {} from {} to {} ({}).",
-                super::text::clip(&row.name, 60),
-                if log > 0.0 { "rose" } else { "fell" },
-                group_thousands(before as i64),
-                group_thousands(row.count as i64),
-                if before > 0 { pct((row.count as f64 - before as f64) / before as f64) } else { "new".into() },
+            text: i.locale.fmt(
+                if log > 0.0 { "hl_intent_rose" } else { "hl_intent_fell" },
+                &[
+                    ("intent", super::text::clip(&row.name, 60).into()),
+                    ("before", i.locale.count(before as i64).into()),
+                    ("now", i.locale.count(row.count as i64).into()),
+                    (
+                        "change",
+                        if before > 0 {
+                            pct(i.locale, (row.count as f64 - before as f64) / before as f64)
+                        } else {
+                            i.locale.text("change_new")
+                        }
+                        .into(),
+                    ),
+                ],
             ),
             score: log.abs() * 2.0,
         })
@@ -228,9 +252,14 @@ fn goal_findings(i: &Inputs) -> Vec<Highlight> {
         .map(|g| Highlight {
             rule: "goal",
             tone: "bad",
-            text: format!(
-                "Goal missed: {} was {} against a target of {} ({}).",
-                g.label, g.actual_display, g.target_display, g.distance_display
+            text: i.locale.fmt(
+                "hl_goal_missed",
+                &[
+                    ("label", g.label.as_str().into()),
+                    ("actual", g.actual_display.as_str().into()),
+                    ("target", g.target_display.as_str().into()),
+                    ("distance", g.distance_display.as_str().into()),
+                ],
             ),
             score: (4.0 + 10.0 * g.shortfall).min(9.0),
         })
@@ -245,7 +274,7 @@ fn goal_findings(i: &Inputs) -> Vec<Highlight> {
         out.push(Highlight {
             rule: "goal",
             tone: "good",
-            text: format!("{}: {}.", if met.len() == 1 { "Goal met" } else { "Goals met" }, met.join("; ")),
+            text: i.locale.fmt("hl_goals_met", &[("n", met.len().into()), ("list", met.join("; ").into())]),
             score: 1.5,
         });
     }
@@ -278,17 +307,19 @@ fn ai_agent_findings(i: &Inputs) -> Vec<Highlight> {
     if share < AGENT_SHARE {
         return Vec::new();
     }
-    let signed = |v: f64| format!("{}{}", if v >= 0.0 { "+" } else { "−" }, group_thousands(v.abs().round() as i64));
+    let l = i.locale;
+    let signed = |v: f64| format!("{}{}", if v >= 0.0 { "+" } else { "−" }, l.count(v.abs().round() as i64));
     vec![Highlight {
         rule: "ai_agent",
         tone: "neutral",
-        text: format!(
-            "Most of the {} in AI-agent sessions ({}) came from one AI agent, {} ({}, {:.0}% of the change).",
-            if delta > 0.0 { "rise" } else { "drop" },
-            signed(delta),
-            id.split('-').next().unwrap_or(id),
-            signed(d),
-            share * 100.0
+        text: l.fmt(
+            if delta > 0.0 { "hl_ai_agent_rise" } else { "hl_ai_agent_drop" },
+            &[
+                ("total", signed(delta).into()),
+                ("agent", id.split('-').next().unwrap_or(id).to_string().into()),
+                ("change", signed(d).into()),
+                ("share", l.percent(share * 100.0, 0).into()),
+            ],
         ),
         score: 2.0 + 2.0 * share,
     }]
@@ -301,9 +332,13 @@ pub fn find(i: &Inputs) -> Vec<Highlight> {
         out.push(Highlight {
             rule: "quiet",
             tone: "neutral",
-            text: format!(
-                "Too little traffic for highlights: {} sessions in this period (highlights need {MIN_SESSIONS} or more).",
-                group_thousands(i.sessions as i64)
+            text: i.locale.fmt(
+                "hl_too_little",
+                &[
+                    ("sessions", i.locale.count(i.sessions as i64).into()),
+                    ("n", i.sessions.into()),
+                    ("min", i.locale.count(MIN_SESSIONS as i64).into()),
+                ],
             ),
             score: 0.5,
         });
@@ -314,17 +349,17 @@ pub fn find(i: &Inputs) -> Vec<Highlight> {
         out.extend(ai_agent_findings(i));
         if out.iter().all(|h| h.rule == "goal" && h.tone == "good") {
             // Without a trend (custom ranges) no headline figure was compared: say only what was.
-            let figures = if i.trends.is_empty() {
-                String::new()
-            } else {
-                format!("every headline figure is within its usual range of the previous {}, ", i.trend_unit)
-            };
+            let key = if i.trends.is_empty() { "hl_nothing_unusual" } else { "hl_nothing_unusual_trend" };
             out.push(Highlight {
                 rule: "quiet",
                 tone: "neutral",
-                text: format!(
-                    "Nothing unusual: {figures}no day stood out against the same weekday before, and no intent \
-                     with {INTENT_MIN_VOLUME}+ uses moved by a factor of {INTENT_MIN_FACTOR} or more."
+                text: i.locale.fmt(
+                    key,
+                    &[
+                        ("steps", steps(i).into()),
+                        ("volume", i.locale.count(INTENT_MIN_VOLUME as i64).into()),
+                        ("factor", i.locale.decimal(INTENT_MIN_FACTOR, 1).into()),
+                    ],
                 ),
                 score: 0.5,
             });
@@ -360,7 +395,11 @@ mod tests {
     use crate::report::trend::Point;
 
     fn trend(key: &'static str, label: &'static str, values: &[f64]) -> Trend {
-        Trend { key, label, points: values.iter().map(|&v| Point { label: String::new(), value: Some(v) }).collect() }
+        Trend {
+            key,
+            label: label.to_string(),
+            points: values.iter().map(|&v| Point { label: String::new(), value: Some(v) }).collect(),
+        }
     }
 
     fn inputs<'a>(
@@ -372,10 +411,11 @@ mod tests {
         goals: &'a [GoalResult],
     ) -> Inputs<'a> {
         Inputs {
+            locale: Locale::En,
             sessions: 3000,
             kpis,
             trends,
-            trend_unit: "weeks",
+            monthly: false,
             days,
             period_days,
             intents,
@@ -392,7 +432,9 @@ mod tests {
             count,
             count_display: count.to_string(),
             share: 0.0,
+            share_display: String::new(),
             previous: Some(previous),
+            previous_display: previous.to_string(),
             change: Change { text: String::new(), direction: "up", tone: "neutral" },
             rank_change: "=".into(),
         }
@@ -427,6 +469,8 @@ mod tests {
             found[0].text
         );
         assert!(found[0].text.ends_with("over the 4 Wednesdays before)."), "{}", found[0].text);
+        let german = find(&Inputs { locale: Locale::De, ..inputs(&[], &[], &days, &period, &[], &[]) });
+        assert!(german[0].text.starts_with("Mi., 18. Nov.: 1.400 Sitzungen, 2,9-mal so viele"), "{}", german[0].text);
         assert_eq!(found.iter().filter(|h| h.rule == "day").count(), 1, "only the planted day");
     }
 
@@ -434,7 +478,15 @@ mod tests {
     fn flat_series_yield_nothing_unusual() {
         let (days, period) = weeks([505, 515, 485, 500, 495, 255, 245]);
         let trends = [trend("sessions", "Sessions", &[3000.0, 3050.0, 2980.0, 3020.0, 3010.0, 2990.0, 3040.0, 3030.0])];
-        let kpis = [Kpi::new("sessions", "Sessions", Unit::Count, Better::Higher, Some(3030.0), Some(3040.0))];
+        let kpis = [Kpi::new(
+            Locale::En,
+            "sessions",
+            "Sessions".into(),
+            Unit::Count,
+            Better::Higher,
+            Some(3030.0),
+            Some(3040.0),
+        )];
         let intents = [intent("order_status", 300, 290)];
         let found = find(&inputs(&trends, &kpis, &days, &period, &intents, &[]));
         assert_eq!(found.len(), 1);
@@ -445,13 +497,21 @@ mod tests {
     #[test]
     fn a_headline_figure_far_from_its_usual_weeks_is_a_finding() {
         let trends = [trend("sessions", "Sessions", &[3000.0, 3050.0, 2980.0, 3020.0, 3010.0, 2990.0, 3040.0, 4100.0])];
-        let kpis = [Kpi::new("sessions", "Sessions", Unit::Count, Better::Higher, Some(4100.0), Some(3040.0))];
+        let kpis = [Kpi::new(
+            Locale::En,
+            "sessions",
+            "Sessions".into(),
+            Unit::Count,
+            Better::Higher,
+            Some(4100.0),
+            Some(3040.0),
+        )];
         let found = find(&inputs(&trends, &kpis, &BTreeMap::new(), &[], &[], &[]));
         assert_eq!(found[0].rule, "kpi");
         assert_eq!(found[0].tone, "good");
         assert_eq!(
             found[0].text,
-            "Sessions were 4,100, well above the usual 3,010 (the median of the previous 7 weeks; +36%)."
+            "Sessions: 4,100, well above the usual 3,010 (the median of the previous 7 weeks; +36%)."
         );
     }
 
@@ -466,12 +526,21 @@ mod tests {
     #[test]
     fn a_missed_goal_leads_and_too_little_traffic_says_so_without_statistics() {
         let goals = crate::report::goals::evaluate(
+            Locale::En,
             &[crate::report::goals::Goal {
                 kpi: "containment",
                 bound: crate::report::goals::Bound::AtLeast,
                 target: 70.0,
             }],
-            &[Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, Some(61.0), None)],
+            &[Kpi::new(
+                Locale::En,
+                "containment",
+                "Containment".into(),
+                Unit::Percent,
+                Better::Higher,
+                Some(61.0),
+                None,
+            )],
         );
         let (days, period) = weeks([5, 5, 40, 5, 5, 2, 2]);
         let mut quiet = inputs(&[], &[], &days, &period, &[], &goals);

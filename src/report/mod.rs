@@ -13,11 +13,12 @@ pub mod text;
 pub mod trend;
 
 use crate::analytics::{Bucket, Dataset, Feedback, Field, Interval};
-use crate::period::Period;
+use crate::locale::Locale;
+use crate::period::{Period, PeriodKind};
 use crate::spec::ReportSpec;
-use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 pub use coverage::Coverage;
-use kpi::{format_minutes, group_thousands, Better, Kpi, Unit};
+use kpi::{Better, Kpi, Unit};
 use serde::Serialize;
 
 /// How many intents the tables and charts show.
@@ -27,12 +28,21 @@ pub const QUOTES: usize = 6;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
+    /// The language everything is written in; `lang` in HTML, Typst's `lang`.
+    pub locale: Locale,
     pub title: String,
     pub kind: &'static str,
     pub period_label: String,
     pub previous_label: String,
+    /// ISO dates, for machines (the workbook, the webhook).
     pub first_day: String,
     pub last_day: String,
+    /// "16 Nov 2026 to 22 Nov 2026 (Europe/Berlin), compared with 9–15 Nov 2026".
+    pub dates_line: String,
+    /// "Generated 25 Nov 2026, 09:00 CET by moveo-reports from demo data for account demo."
+    pub generated_line: String,
+    /// What the sparklines show; empty without trends.
+    pub trend_note: String,
     pub timezone: String,
     pub account: String,
     pub source: String,
@@ -71,7 +81,7 @@ pub struct DayTable {
 #[derive(Debug, Clone, Serialize)]
 pub struct Column {
     pub key: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub numeric: bool,
 }
 
@@ -104,9 +114,11 @@ pub struct IntentRow {
     pub count: u64,
     pub count_display: String,
     pub share: f64,
+    pub share_display: String,
     pub previous: Option<u64>,
+    pub previous_display: String,
     pub change: kpi::Change,
-    /// "▲ 2", "▼ 1", "=", or "new" when it was not in the previous top list.
+    /// "▲ 2", "▼ 1", "=", or "new" (in the report's language) when it was not in the previous top list.
     pub rank_change: String,
 }
 
@@ -114,6 +126,8 @@ pub struct IntentRow {
 pub struct Quote {
     pub rating: u8,
     pub stars: String,
+    /// "4 of 5 stars", for screen readers.
+    pub stars_label: String,
     pub text: String,
     pub agent: Option<String>,
 }
@@ -123,6 +137,8 @@ pub struct Ratings {
     pub count: u64,
     pub average: Option<f64>,
     pub share_above_3: Option<f64>,
+    /// "120 ratings, average 4.12 / 5, 81.3% above 3."
+    pub summary: String,
     /// Ratings 1..=5, with their share in percent.
     pub distribution: Vec<(u8, u64, f64)>,
     pub quotes: Vec<Quote>,
@@ -134,6 +150,9 @@ pub struct AgentRow {
     pub replies: u64,
     pub sessions: u64,
     pub closed: u64,
+    pub replies_display: String,
+    pub sessions_display: String,
+    pub closed_display: String,
     pub avg_response: String,
     pub avg_first_response: String,
     pub avg_rating: String,
@@ -187,10 +206,17 @@ impl Report {
         source: &str,
         now: DateTime<Utc>,
     ) -> Report {
+        let l = spec.locale;
         let interval = Interval::for_days(period.day_count());
+        let kind_title = l.text(match period.kind {
+            PeriodKind::Weekly => "kind_weekly",
+            PeriodKind::Monthly => "kind_monthly",
+            PeriodKind::Custom => "kind_custom",
+        });
+        let this_period = period_label(l, period);
         let title = match &spec.title {
-            Some(title) => format!("{title} · {} · {}", period.kind.title(), period.label()),
-            None => format!("{} · {}", period.kind.title(), period.label()),
+            Some(title) => format!("{title} · {kind_title} · {this_period}"),
+            None => format!("{kind_title} · {this_period}"),
         };
         let brand = &spec.brand;
         // Shown at most 200 px wide and 60 px high in the email header, keeping its shape.
@@ -198,11 +224,9 @@ impl Report {
             let scale = (200.0 / l.width as f64).min(60.0 / l.height as f64).min(1.0);
             ((l.width as f64 * scale).round() as u32, (l.height as f64 * scale).round() as u32)
         });
-        let meta = Meta {
+        let mut meta = Meta {
             subject: match &brand.subject {
-                Some(template) => {
-                    template.render(spec.title.as_deref().unwrap_or(&spec.id), &period.label(), period.kind.title())
-                }
+                Some(template) => template.render(spec.title.as_deref().unwrap_or(&spec.id), &this_period, &kind_title),
                 None => title.clone(),
             },
             pdf_attached: spec.attachments.pdf,
@@ -212,34 +236,73 @@ impl Report {
                     .sender_name
                     .clone()
                     .or_else(|| spec.title.clone())
-                    .unwrap_or_else(|| "Moveo.AI analytics".into()),
+                    .unwrap_or_else(|| l.text("brand_default")),
                 footer: brand.footer.clone(),
                 logo: brand.logo.is_some(),
                 logo_width,
                 logo_height,
             },
+            locale: l,
             title,
             kind: period.kind.as_str(),
-            period_label: period.label(),
-            previous_label: period.previous().label(),
+            period_label: this_period,
+            previous_label: period_label(l, &period.previous()),
             first_day: period.first_day.to_string(),
             last_day: period.last_day.to_string(),
+            dates_line: l.fmt(
+                "dates_line",
+                &[
+                    ("first", l.date(period.first_day).into()),
+                    ("last", l.date(period.last_day).into()),
+                    ("zone", period.tz.name().into()),
+                    ("previous", period_label(l, &period.previous()).into()),
+                ],
+            ),
             timezone: period.tz.name().to_string(),
             account: spec.account.as_ref().map_or_else(|| "demo".to_string(), |a| a.id.clone()),
             source: source.to_string(),
-            generated_at: now.with_timezone(&period.tz).format("%-d %b %Y, %H:%M %Z").to_string(),
+            generated_at: {
+                let local = now.with_timezone(&period.tz);
+                l.fmt(
+                    "date_time",
+                    &[
+                        ("date", l.date(local.date_naive()).into()),
+                        ("time", local.format("%H:%M").to_string().into()),
+                        ("zone", local.format("%Z").to_string().into()),
+                    ],
+                )
+            },
+            generated_line: String::new(),
+            trend_note: String::new(),
             interval: interval.as_pg(),
             demo: source == "demo",
         };
-        let coverage = Coverage::build(current, previous);
-        let mut kpis = kpis(current, previous);
+        let coverage = Coverage::build(l, current, previous);
+        let mut kpis = kpis(l, current, previous);
         kpis.retain(|k| !coverage.omitted_kpis.contains(&k.key));
         // An account without AI agents has no containment to show, not a "—".
         kpis.retain(|k| !matches!(k.key, "containment" | "coverage") || k.value.is_some() || k.previous.is_some());
-        let rows = rows(period, interval, current);
-        let intents = intents(current, previous);
-        let trends = trend::build(&history.periods, &history.trend);
-        let goals = goals::evaluate(&spec.goals, &kpis);
+        let rows = rows(l, period, interval, current);
+        let intents = intents(l, current, previous);
+        let trends = trend::build(l, &history.periods, &history.trend);
+        meta.generated_line = l.fmt(
+            "generated_line",
+            &[
+                ("at", meta.generated_at.as_str().into()),
+                ("source", meta.source.as_str().into()),
+                ("account", meta.account.as_str().into()),
+            ],
+        );
+        if let Some(first) = trends.first() {
+            meta.trend_note = l.fmt(
+                "trend_note",
+                &[
+                    ("n", first.points.len().into()),
+                    ("steps", if period.kind == PeriodKind::Monthly { "months" } else { "weeks" }.into()),
+                ],
+            );
+        }
+        let goals = goals::evaluate(l, &spec.goals, &kpis);
         let period_days: Vec<chrono::NaiveDate> = if interval == Interval::Day {
             period.first_day.iter_days().take(period.day_count()).collect()
         } else {
@@ -255,10 +318,11 @@ impl Report {
         };
         let both_counts = current.has(Field::AiCounts) && previous.has(Field::AiCounts);
         let highlights = highlights::find(&highlights::Inputs {
+            locale: l,
             sessions: current.sessions_total,
             kpis: &kpis,
             trends: &trends,
-            trend_unit: if period.kind == crate::period::PeriodKind::Monthly { "months" } else { "weeks" },
+            monthly: period.kind == PeriodKind::Monthly,
             days: &days,
             period_days: &period_days,
             intents: &intents,
@@ -272,14 +336,14 @@ impl Report {
             kpis,
             trends,
             goals,
-            ai: ai::build(current),
-            table: day_table(&rows, interval, &coverage),
+            ai: ai::build(l, current),
+            table: day_table(l, &rows, interval, &coverage),
             rows,
             coverage,
             intents,
-            ratings: ratings(current),
-            agents: agents(current),
-            heatmap: heatmap(period, current),
+            ratings: ratings(l, current),
+            agents: agents(l, current),
+            heatmap: heatmap(l, period, current),
             meta,
         }
     }
@@ -287,7 +351,7 @@ impl Report {
     /// The email subject: "Weekly report · 16–22 Nov 2026", marked when the data is made up.
     pub fn subject(&self) -> String {
         if self.meta.demo {
-            format!("[Demo data] {}", self.meta.subject)
+            format!("[{}] {}", self.meta.locale.text("demo_mark"), self.meta.subject)
         } else {
             self.meta.subject.clone()
         }
@@ -320,76 +384,108 @@ fn sum(buckets: &[Bucket]) -> u64 {
     buckets.iter().map(|b| b.count).sum()
 }
 
-fn kpis(cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
+fn kpis(l: Locale, cur: &Dataset, prev: &Dataset) -> Vec<Kpi> {
     let (ai_now, ai_before) = (ai::overall(cur), ai::overall(prev));
     let (rc, rp) = (rating_totals(cur), rating_totals(prev));
     let closed = |d: &Dataset| d.open_closed.iter().map(|b| b.closed).sum::<u64>() as f64;
     let n = |v: u64| Some(v as f64);
     vec![
-        Kpi::new("sessions", "Sessions", Unit::Count, Better::Higher, n(cur.sessions_total), n(prev.sessions_total)),
-        Kpi::new("users", "Users", Unit::Count, Better::Higher, n(cur.users_total), n(prev.users_total)),
         Kpi::new(
+            l,
+            "sessions",
+            l.text("kpi_sessions"),
+            Unit::Count,
+            Better::Higher,
+            n(cur.sessions_total),
+            n(prev.sessions_total),
+        ),
+        Kpi::new(l, "users", l.text("kpi_users"), Unit::Count, Better::Higher, n(cur.users_total), n(prev.users_total)),
+        Kpi::new(
+            l,
             "messages",
-            "User messages",
+            l.text("kpi_messages"),
             Unit::Count,
             Better::Higher,
             n(cur.messages_total),
             n(prev.messages_total),
         ),
         Kpi::new(
+            l,
             "messages_per_session",
-            "Messages per session",
+            l.text("kpi_messages_per_session"),
             Unit::Decimal,
             Better::Higher,
             ratio(cur.messages_total as f64, cur.sessions_total as f64),
             ratio(prev.messages_total as f64, prev.sessions_total as f64),
         ),
         Kpi::new(
+            l,
             "avg_response",
-            "Avg response time",
+            l.text("kpi_avg_response"),
             Unit::Minutes,
             Better::Lower,
             cur.response_overall.avg,
             prev.response_overall.avg,
         ),
         Kpi::new(
+            l,
             "median_response",
-            "Median response time",
+            l.text("kpi_median_response"),
             Unit::Minutes,
             Better::Lower,
             cur.response_overall.median,
             prev.response_overall.median,
         ),
         Kpi::new(
+            l,
             "first_response",
-            "Avg first response",
+            l.text("kpi_first_response"),
             Unit::Minutes,
             Better::Lower,
             cur.response_overall.avg_first,
             prev.response_overall.avg_first,
         ),
         Kpi::new(
+            l,
             "agent_replies",
-            "Agent replies",
+            l.text("kpi_agent_replies"),
             Unit::Count,
             Better::Higher,
             n(sum(&cur.agent_replies)),
             n(sum(&prev.agent_replies)),
         ),
         Kpi::new(
+            l,
             "closed_sessions",
-            "Closed by agents",
+            l.text("kpi_closed_sessions"),
             Unit::Count,
             Better::Higher,
             Some(closed(cur)),
             Some(closed(prev)),
         ),
-        Kpi::new("ratings", "Ratings", Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
-        Kpi::new("avg_rating", "Avg rating", Unit::Rating, Better::Higher, rc.average, rp.average),
-        Kpi::new("share_above_3", "Ratings above 3", Unit::Percent, Better::Higher, rc.share_above_3, rp.share_above_3),
-        Kpi::new("containment", "Containment", Unit::Percent, Better::Higher, ai_now.0, ai_before.0),
-        Kpi::new("coverage", "Coverage", Unit::Percent, Better::Higher, ai_now.1, ai_before.1),
+        Kpi::new(l, "ratings", l.text("kpi_ratings"), Unit::Count, Better::Higher, n(rc.count), n(rp.count)),
+        Kpi::new(l, "avg_rating", l.text("kpi_avg_rating"), Unit::Rating, Better::Higher, rc.average, rp.average),
+        Kpi::new(
+            l,
+            "share_above_3",
+            l.text("kpi_share_above_3"),
+            Unit::Percent,
+            Better::Higher,
+            rc.share_above_3,
+            rp.share_above_3,
+        ),
+        Kpi::new(l, "containment", l.text("kpi_containment"), Unit::Percent, Better::Higher, ai_now.0, ai_before.0),
+        Kpi::new(l, "coverage", l.text("kpi_coverage"), Unit::Percent, Better::Higher, ai_now.1, ai_before.1),
     ]
+}
+
+/// "16–22 Nov 2026" or "November 2026", in the report's language.
+fn period_label(l: Locale, period: &Period) -> String {
+    if period.kind == PeriodKind::Monthly {
+        l.month_year(period.first_day)
+    } else {
+        l.days(period.first_day, period.last_day)
+    }
 }
 
 /// Places an API bucket on the report's rows. Buckets are labelled by their UTC
@@ -408,17 +504,17 @@ fn row_index(start: NaiveDateTime, period: &Period, interval: Interval, rows: us
     Some(index.clamp(0.0, (rows - 1) as f64) as usize)
 }
 
-fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
+fn rows(l: Locale, period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
     let step = Duration::seconds(interval.seconds());
     let count = period.day_count().div_ceil((interval.seconds() / 86_400) as usize);
     let mut rows: Vec<Row> = (0..count)
         .map(|i| {
             let day = period.first_day + step * i as i32;
             let (label, short_label) = match interval {
-                Interval::Day => (day.format("%a %-d %b").to_string(), day.format("%-d %b").to_string()),
-                Interval::Week => (day.format("Week of %-d %b %Y").to_string(), day.format("%-d %b").to_string()),
+                Interval::Day => (l.weekday_date(day), l.day_month(day)),
+                Interval::Week => (l.fmt("date_week_of", &[("date", l.date(day).into())]), l.day_month(day)),
                 // Rows are days or weeks; months are only the trend's buckets.
-                Interval::Month => (day.format("%B %Y").to_string(), day.format("%b").to_string()),
+                Interval::Month => (l.month_year(day), l.month_short(day.month())),
             };
             Row {
                 label,
@@ -472,33 +568,50 @@ fn rows(period: &Period, interval: Interval, data: &Dataset) -> Vec<Row> {
         }
     }
     for row in &mut rows {
-        row.avg_response_display = row.avg_response.map(format_minutes).unwrap_or_else(|| "—".into());
-        row.avg_rating_display = row.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into());
+        row.avg_response_display = row.avg_response.map(|m| l.minutes(m)).unwrap_or_else(|| "—".into());
+        row.avg_rating_display = row.avg_rating.map(|r| l.decimal(r, 2)).unwrap_or_else(|| "—".into());
     }
     rows
 }
 
 /// A day-table column: its key, its title and how a row prints in it.
-type ColumnSpec = (&'static str, &'static str, fn(&Row) -> String);
+type ColumnSpec = (&'static str, String, fn(Locale, &Row) -> String);
 
-fn day_table(rows: &[Row], interval: Interval, coverage: &Coverage) -> DayTable {
-    let first = if interval == Interval::Week { "Week" } else { "Day" };
-    let all: [ColumnSpec; 8] = [
-        ("sessions", "Sessions", |r| r.sessions.to_string()),
-        ("users", "Users", |r| r.users.to_string()),
-        ("messages", "Messages", |r| r.messages.to_string()),
-        ("agent_replies", "Agent replies", |r| r.agent_replies.to_string()),
-        ("closed", "Closed", |r| r.closed.to_string()),
-        ("avg_response", "Avg response", |r| r.avg_response_display.clone()),
-        ("ratings", "Ratings", |r| r.ratings.to_string()),
-        ("avg_rating", "Avg rating", |r| r.avg_rating_display.clone()),
+/// The day table's columns in print order, titled in the report's language; the CSV
+/// and the workbook use the same titles.
+pub fn column_titles(l: Locale) -> [(&'static str, String); 8] {
+    [
+        ("sessions", l.text("col_sessions")),
+        ("users", l.text("col_users")),
+        ("messages", l.text("col_messages")),
+        ("agent_replies", l.text("col_agent_replies")),
+        ("closed", l.text("col_closed")),
+        ("avg_response", l.text("col_avg_response")),
+        ("ratings", l.text("col_ratings")),
+        ("avg_rating", l.text("col_avg_rating")),
+    ]
+}
+
+fn day_table(l: Locale, rows: &[Row], interval: Interval, coverage: &Coverage) -> DayTable {
+    let first = l.text(if interval == Interval::Week { "col_week" } else { "col_day" });
+    let cells: [fn(Locale, &Row) -> String; 8] = [
+        |l, r| l.count(r.sessions as i64),
+        |l, r| l.count(r.users as i64),
+        |l, r| l.count(r.messages as i64),
+        |l, r| l.count(r.agent_replies as i64),
+        |l, r| l.count(r.closed as i64),
+        |_, r| r.avg_response_display.clone(),
+        |l, r| l.count(r.ratings as i64),
+        |_, r| r.avg_rating_display.clone(),
     ];
+    let all: Vec<ColumnSpec> =
+        column_titles(l).into_iter().zip(cells).map(|((key, title), cell)| (key, title, cell)).collect();
     let shown: Vec<_> = all.iter().filter(|(key, _, _)| !coverage.omitted_columns.contains(key)).collect();
     let mut columns = vec![Column { key: "label", title: first, numeric: false }];
-    columns.extend(shown.iter().map(|(key, title, _)| Column { key, title, numeric: true }));
+    columns.extend(shown.iter().map(|(key, title, _)| Column { key, title: title.clone(), numeric: true }));
     let rows = rows
         .iter()
-        .map(|row| std::iter::once(row.label.clone()).chain(shown.iter().map(|(_, _, cell)| cell(row))).collect())
+        .map(|row| std::iter::once(row.label.clone()).chain(shown.iter().map(|(_, _, cell)| cell(l, row))).collect())
         .collect();
     DayTable { columns, rows }
 }
@@ -510,7 +623,7 @@ fn ranked(intents: &[crate::analytics::IntentCount]) -> Vec<&crate::analytics::I
     ranked
 }
 
-fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
+fn intents(l: Locale, cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
     // A share of all user messages; the top list alone would inflate it.
     let listed: u64 = cur.top_intents.iter().map(|i| i.count).sum();
     let total = cur.messages_total.max(listed);
@@ -523,7 +636,7 @@ fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
             let before = before_ranked.iter().position(|p| p.intent == intent.intent);
             let previous = before.map(|p| before_ranked[p].count);
             let rank_change = match before {
-                None => "new".to_string(),
+                None => l.text("change_new"),
                 Some(p) if p == i => "=".to_string(),
                 Some(p) if p > i => format!("▲ {}", p - i),
                 Some(p) => format!("▼ {}", i - p),
@@ -532,17 +645,25 @@ fn intents(cur: &Dataset, prev: &Dataset) -> Vec<IntentRow> {
                 rank: i + 1,
                 name: intent.intent.clone(),
                 count: intent.count,
-                count_display: group_thousands(intent.count as i64),
+                count_display: l.count(intent.count as i64),
                 share: ratio(intent.count as f64 * 100.0, total as f64).unwrap_or(0.0),
+                share_display: l.percent(ratio(intent.count as f64 * 100.0, total as f64).unwrap_or(0.0), 1),
                 previous,
-                change: kpi::change(Some(intent.count as f64), previous.map(|p| p as f64), Unit::Count, Better::Higher),
+                previous_display: previous.map_or_else(|| "—".into(), |p| l.count(p as i64)),
+                change: kpi::change(
+                    l,
+                    Some(intent.count as f64),
+                    previous.map(|p| p as f64),
+                    Unit::Count,
+                    Better::Higher,
+                ),
                 rank_change,
             }
         })
         .collect()
 }
 
-fn ratings(data: &Dataset) -> Ratings {
+fn ratings(l: Locale, data: &Dataset) -> Ratings {
     let totals = rating_totals(data);
     let mut counts = [0u64; 5];
     for f in &data.feedback {
@@ -551,7 +672,17 @@ fn ratings(data: &Dataset) -> Ratings {
         }
     }
     let rated: u64 = counts.iter().sum();
+    let mut summary =
+        l.fmt("ratings_count", &[("count", l.count(totals.count as i64).into()), ("n", totals.count.into())]);
+    if let Some(average) = totals.average {
+        summary.push_str(&l.fmt("ratings_average", &[("average", l.decimal(average, 2).into())]));
+    }
+    if let Some(share) = totals.share_above_3 {
+        summary.push_str(&l.fmt("ratings_above_3", &[("share", l.percent(share, 1).into())]));
+    }
+    summary.push('.');
     Ratings {
+        summary,
         count: totals.count,
         average: totals.average,
         share_above_3: totals.share_above_3,
@@ -561,13 +692,13 @@ fn ratings(data: &Dataset) -> Ratings {
                 (r, n, ratio(n as f64 * 100.0, rated as f64).unwrap_or(0.0))
             })
             .collect(),
-        quotes: quotes(&data.feedback),
+        quotes: quotes(l, &data.feedback),
     }
 }
 
 /// A few voices from both ends: the lowest ratings first (they are what a team
 /// acts on), then the highest, each text once.
-fn quotes(feedback: &[Feedback]) -> Vec<Quote> {
+fn quotes(l: Locale, feedback: &[Feedback]) -> Vec<Quote> {
     let mut seen = std::collections::HashSet::new();
     let with_text = |low: bool| {
         feedback
@@ -586,6 +717,7 @@ fn quotes(feedback: &[Feedback]) -> Vec<Quote> {
         out.push(Quote {
             rating: f.rating,
             stars: "★".repeat(f.rating as usize) + &"☆".repeat(5 - f.rating as usize),
+            stars_label: l.fmt("stars_label", &[("stars", f.rating.into())]),
             text: text.to_string(),
             agent: f.agent_name.clone(),
         });
@@ -593,19 +725,22 @@ fn quotes(feedback: &[Feedback]) -> Vec<Quote> {
     out
 }
 
-fn agents(data: &Dataset) -> Vec<AgentRow> {
+fn agents(l: Locale, data: &Dataset) -> Vec<AgentRow> {
     let mut agents = data.agents.clone();
     agents.sort_by(|a, b| b.replies.cmp(&a.replies).then(a.name.cmp(&b.name)));
     agents
         .into_iter()
         .map(|a| AgentRow {
+            replies_display: l.count(a.replies as i64),
+            sessions_display: l.count(a.sessions as i64),
+            closed_display: l.count(a.closed as i64),
             name: a.name,
             replies: a.replies,
             sessions: a.sessions,
             closed: a.closed,
-            avg_response: a.avg_response.map(format_minutes).unwrap_or_else(|| "—".into()),
-            avg_first_response: a.avg_first_response.map(format_minutes).unwrap_or_else(|| "—".into()),
-            avg_rating: a.avg_rating.map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into()),
+            avg_response: a.avg_response.map(|m| l.minutes(m)).unwrap_or_else(|| "—".into()),
+            avg_first_response: a.avg_first_response.map(|m| l.minutes(m)).unwrap_or_else(|| "—".into()),
+            avg_rating: a.avg_rating.map(|r| l.decimal(r, 2)).unwrap_or_else(|| "—".into()),
         })
         .collect()
 }
@@ -613,7 +748,7 @@ fn agents(data: &Dataset) -> Vec<AgentRow> {
 /// The API counts hours in UTC; readers think in their own zone. The shift is
 /// the zone's offset in the middle of the period (a DST change inside the
 /// period moves at most one hour of one day).
-fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
+fn heatmap(l: Locale, period: &Period, data: &Dataset) -> Heatmap {
     let middle = period.start + (period.end - period.start) / 2;
     let offset_hours = period.tz.offset_from_utc_datetime(&middle.naive_utc()).fix().local_minus_utc() / 3600;
     let mut cells = [[0u64; 24]; 7];
@@ -634,14 +769,14 @@ fn heatmap(period: &Period, data: &Dataset) -> Heatmap {
             }
         }
     }
-    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     Heatmap {
         cells,
         max,
         busiest: if max == 0 {
-            "no messages".into()
+            l.text("busiest_none")
         } else {
-            format!("{} {:02}:00–{:02}:00", DAYS[busiest.0], busiest.1, (busiest.1 + 1) % 24)
+            let weekday = l.text(&format!("weekday_{}", busiest.0 + 1));
+            format!("{weekday} {:02}:00–{:02}:00", busiest.1, (busiest.1 + 1) % 24)
         },
     }
 }
@@ -753,7 +888,7 @@ mod tests {
             hourly: vec![HourCell { weekday: 1, hour: 9, count: 5 }, HourCell { weekday: 7, hour: 23, count: 2 }],
             ..Dataset::default()
         };
-        let map = heatmap(&period, &data);
+        let map = heatmap(Locale::En, &period, &data);
         // Berlin is UTC+1 in November: Monday 09 UTC is Monday 10 local; Sunday 23 UTC wraps to Monday 00.
         assert_eq!(map.cells[0][10], 5);
         assert_eq!(map.cells[0][0], 2);

@@ -2,8 +2,9 @@
 //! headline figure, from one interval query per series over the whole span.
 
 use crate::analytics::{Dataset, Interval, Window};
+use crate::locale::Locale;
 use crate::period::{Period, PeriodKind};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde::Serialize;
 
 /// How many periods a trend shows, the report's own included.
@@ -57,7 +58,7 @@ pub struct Point {
 pub struct Trend {
     /// The KPI it belongs to: `sessions`, `avg_response`, …
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub points: Vec<Point>,
 }
 
@@ -83,13 +84,16 @@ fn slot(start: chrono::NaiveDateTime, interval: Interval, periods: &[Period]) ->
 }
 
 /// The trends of the six series in `data`, fetched over `periods`.
-pub fn build(periods: &[Period], data: &Dataset) -> Vec<Trend> {
+pub fn build(l: Locale, periods: &[Period], data: &Dataset) -> Vec<Trend> {
     if periods.is_empty() {
         return Vec::new();
     }
     let label = |p: &Period| match p.kind {
-        PeriodKind::Monthly => p.first_day.format("%b %Y").to_string(),
-        _ => p.first_day.format("%-d %b").to_string(),
+        PeriodKind::Monthly => l.fmt(
+            "date_month_short_year",
+            &[("month", l.month_short(p.first_day.month()).into()), ("year", p.first_day.year().into())],
+        ),
+        _ => l.day_month(p.first_day),
     };
     let interval = if periods[0].kind == PeriodKind::Monthly { Interval::Month } else { Interval::Week };
     let slot = |start| slot(start, interval, periods);
@@ -122,12 +126,12 @@ pub fn build(periods: &[Period], data: &Dataset) -> Vec<Trend> {
         weighted(data.response_times.iter().filter_map(|b| Some((slot(b.start)?, b.times.avg?, 1.0))).collect());
     let rating = weighted(data.ratings.iter().filter_map(|b| Some((slot(b.start)?, b.avg?, b.count as f64))).collect());
     let series = [
-        ("sessions", "Sessions", sums(&data.sessions)),
-        ("users", "Users", sums(&data.users)),
-        ("messages", "User messages", sums(&data.messages)),
-        ("agent_replies", "Agent replies", sums(&data.agent_replies)),
-        ("avg_response", "Avg response time", response),
-        ("avg_rating", "Avg rating", rating),
+        ("sessions", l.text("kpi_sessions"), sums(&data.sessions)),
+        ("users", l.text("kpi_users"), sums(&data.users)),
+        ("messages", l.text("kpi_messages"), sums(&data.messages)),
+        ("agent_replies", l.text("kpi_agent_replies"), sums(&data.agent_replies)),
+        ("avg_response", l.text("kpi_avg_response"), response),
+        ("avg_rating", l.text("kpi_avg_rating"), rating),
     ];
     series
         .into_iter()
@@ -169,7 +173,7 @@ mod tests {
             data.sessions.push(Bucket { start: t.naive_utc(), count: 100 + i });
             t = Interval::Month.next(t);
         }
-        let trend = &build(&months, &data)[0];
+        let trend = &build(Locale::En, &months, &data)[0];
         let values: Vec<f64> = trend.points.iter().map(|p| p.value.unwrap()).collect();
         assert_eq!(values, [100.0, 101.0, 102.0, 103.0, 104.0, 105.0], "{:?}", trend.points);
         assert_eq!(trend.points[0].label, "Jun 2026");
@@ -184,7 +188,7 @@ mod tests {
                 data.sessions.push(Bucket { start: p.start.naive_utc(), count: 50 });
             }
         }
-        let values: Vec<Option<f64>> = build(&weeks, &data)[0].points.iter().map(|p| p.value).collect();
+        let values: Vec<Option<f64>> = build(Locale::En, &weeks, &data)[0].points.iter().map(|p| p.value).collect();
         assert_eq!(values, [None, None, None, None, None, Some(50.0), Some(0.0), Some(50.0)]);
     }
 }

@@ -69,11 +69,12 @@ async fn a_weekly_report_is_archived_in_s3_and_mailed_through_ses_once() {
     let archived_pdf = moto.object(&format!("{prefix}/report.pdf")).await;
     assert_eq!(pdf_text(pdf), pdf_text(&archived_pdf), "the mailed PDF is the archived one");
 
-    // "View it online": a presigned GET of the archived PDF, in both parts of the mail.
+    // "View the full report online": a presigned GET of the archived PDF, in both parts of the mail.
     let text = email.text.replace("\r\n", "\n");
-    let link = text.lines().find_map(|l| l.strip_prefix("View it online: ")).expect("a link in the text part");
+    let link =
+        text.lines().find_map(|l| l.strip_prefix("View the full report online: ")).expect("a link in the text part");
     assert!(link.contains("X-Amz-Signature=") && link.contains("X-Amz-Expires=604800"), "{link}");
-    assert!(email.html.contains("can be viewed online"));
+    assert!(email.html.contains("View the full report online</a>"));
     let fetched = reqwest::get(link).await.unwrap();
     assert!(fetched.status().is_success(), "{}", fetched.status());
     assert_eq!(

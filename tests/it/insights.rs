@@ -110,7 +110,7 @@ async fn highlights_trends_and_ai_numbers_are_the_stand_ins_number_for_number() 
     let duration = &rows(&log, "BrainSessionDuration", "2026-11-16T00:00:00", None)[0];
     let minutes = duration["average_duration"].as_f64().unwrap();
     let shown = if minutes < 1.0 { format!("{} s", (minutes * 60.0).round()) } else { format!("{minutes:.1} min") };
-    assert!(text.contains(&format!("- All sessions: {shown},")), "{shown} in {text}");
+    assert!(text.contains(&format!("- All sessions: Avg duration {shown},")), "{shown} in {text}");
 
     // The planted Wednesday, with the stand-in's own numbers: its sessions, and the median of the
     // four Wednesdays before (a day the stand-in's sparse series left out counts as none).

@@ -149,7 +149,7 @@ async fn scheduled_and_direct_invocations_archive_and_mail_once() {
     let email = read_email(moto.sent().await.last().unwrap());
     // Demo data in production only when asked for, and then every output says so.
     assert_eq!(email.subject, "[Demo data] Monthly report · October 2026");
-    assert!(email.text.contains("DEMO DATA: these numbers come from moveo-reports' built-in demo source"));
+    assert!(email.text.contains("DEMO DATA. These numbers come from moveo-reports' built-in demo source"));
     assert_eq!(monthly["source"], "demo");
 
     let custom = lambda.invoke("custom_event.json").unwrap();

@@ -10,5 +10,6 @@ mod infra;
 mod insights;
 mod lambda;
 mod local_report;
+mod locale;
 mod moveo_api;
 mod presentation;
