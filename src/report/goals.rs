@@ -37,7 +37,7 @@ pub const GOAL_KEYS: &[(&str, &str, Bound, f64)] = &[
 pub struct GoalResult {
     pub kpi: &'static str,
     pub label: String,
-    /// "≥ 70.0%", "≤ 1.0 min".
+    /// "≥ 70.0%", "≤ 1.0 min" (a no-break space after the sign).
     pub target_display: String,
     pub actual_display: String,
     /// "met", "missed", or "no_data" when the figure could not be had.
@@ -66,7 +66,8 @@ pub fn evaluate(l: Locale, goals: &[Goal], kpis: &[Kpi]) -> Vec<GoalResult> {
                 None => (goal.kpi.replace('_', " "), Unit::Decimal),
             };
             let sign = if goal.bound == Bound::AtLeast { "≥" } else { "≤" };
-            let target_display = format!("{sign} {}", format_value(l, Some(goal.target), unit));
+            // A no-break space: "≥" alone at a line's end reads as nothing.
+            let target_display = format!("{sign}\u{a0}{}", format_value(l, Some(goal.target), unit));
             let Some(value) = kpi.and_then(|k| k.value) else {
                 return GoalResult {
                     kpi: goal.kpi,
@@ -130,7 +131,7 @@ mod tests {
         ];
         let results = evaluate(Locale::En, &goals, &kpis);
         assert_eq!(results[0].status, "missed");
-        assert_eq!(results[0].target_display, "≥ 70.0%");
+        assert_eq!(results[0].target_display, "≥\u{a0}70.0%");
         assert_eq!(results[0].distance_display, "2.8 pp short");
         assert!((results[0].shortfall - 0.04).abs() < 1e-9);
         assert_eq!((results[1].status, results[1].distance_display.as_str()), ("met", "12 s under"));

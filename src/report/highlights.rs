@@ -546,7 +546,10 @@ mod tests {
         let mut quiet = inputs(&[], &[], &days, &period, &[], &goals);
         quiet.sessions = 64;
         let found = find(&quiet);
-        assert_eq!(found[0].text, "Goal missed: Containment was 61.0% against a target of ≥ 70.0% (9.0 pp short).");
+        assert_eq!(
+            found[0].text,
+            "Goal missed: Containment was 61.0% against a target of ≥\u{a0}70.0% (9.0 pp short)."
+        );
         assert_eq!(
             found[1].text,
             "Too little traffic for highlights: 64 sessions in this period (highlights need 100 or more)."
