@@ -76,6 +76,13 @@ impl ReportStore for Store {
         }
     }
 
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        match self {
+            Store::Dir(s) => s.list(prefix).await,
+            Store::S3(s) => s.list(prefix).await,
+        }
+    }
+
     fn locate(&self, key: &str) -> String {
         match self {
             Store::Dir(s) => s.locate(key),
@@ -305,17 +312,19 @@ pub mod exit {
 }
 
 pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
-    for default in config.defaults_used(&args.out, args.dry_run) {
+    // A preview is a dry run that says where to look.
+    let local_only = args.dry_run || args.preview;
+    for default in config.defaults_used(&args.out, local_only) {
         eprintln!("note: using {default}");
     }
     // A dry run archives locally and sends nothing, so it never needs AWS (unless the
     // reports file or a key lives there).
-    let aws = if needs_aws(&config) && !args.dry_run || config.reports_config.is_some() {
+    let aws = if needs_aws(&config) && !local_only || config.reports_config.is_some() {
         Some(load_aws().await)
     } else {
         None
     };
-    let config = if args.dry_run { Config { bucket: None, sender: None, ..config } } else { config };
+    let config = if local_only { Config { bucket: None, sender: None, ..config } } else { config };
     let deployment = match build(&config, aws.as_ref(), &args.out).await {
         Ok(d) => d,
         Err(e @ SetupError::Specs(_)) => return usage(&e.to_string()),
@@ -336,6 +345,9 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
         match deployment.app.run(request).await {
             Ok(outcome) => {
                 print_outcome(&outcome);
+                if args.preview {
+                    print_preview(&outcome);
+                }
                 if !outcome.left_out.is_empty() && code == exit::COMPLETE {
                     code = exit::PARTIAL;
                 }
@@ -366,6 +378,42 @@ fn print_outcome(outcome: &Outcome) {
     }
 }
 
+/// Where to open a preview, and the email as a browser can show it (its images are
+/// `cid:` references, which only a mail client resolves).
+fn print_preview(outcome: &Outcome) {
+    let folder = std::path::Path::new(&outcome.location);
+    let folder = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+    let email = folder.join("email-preview.html");
+    let written = std::fs::read_to_string(folder.join("email.html")).and_then(|html| {
+        let html = html.replace("cid:logo@moveo-reports", "logo.png");
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("cid:") {
+            out.push_str(&rest[..at]);
+            let name = &rest[at + 4..];
+            match name.find("@moveo-reports") {
+                Some(end) if name[..end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                    out.push_str(&format!("charts/{}.png", &name[..end]));
+                    rest = &name[end + "@moveo-reports".len()..];
+                }
+                _ => {
+                    out.push_str("cid:");
+                    rest = name;
+                }
+            }
+        }
+        out.push_str(rest);
+        std::fs::write(&email, out)
+    });
+    println!("  preview (nothing was sent or recorded):");
+    println!("    report  file://{}", folder.join("report.html").display());
+    println!("    PDF     {}", folder.join("report.pdf").display());
+    match written {
+        Ok(()) => println!("    email   file://{}", email.display()),
+        Err(e) => println!("    email   {} (could not write a browser copy: {e})", folder.join("email.html").display()),
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -381,6 +429,28 @@ fn fail(message: &str, retryable: bool) -> ExitCode {
 fn usage(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(exit::USAGE)
+}
+
+/// `history`: the run records in the bucket (or the local folder), newest first.
+pub async fn history(args: crate::cli::HistoryArgs, config: Config) -> ExitCode {
+    let store = match &config.bucket {
+        Some(bucket) => {
+            let aws = load_aws().await;
+            Store::S3(S3Store::new(&aws, bucket.clone(), config.s3_path_style))
+        }
+        None => Store::Dir(DirStore::new(&args.out)),
+    };
+    match crate::runs::newest(&store, args.report.as_deref(), args.last).await {
+        Ok(records) if records.is_empty() => {
+            println!("no runs recorded under {}", store.locate(crate::runs::PREFIX));
+            ExitCode::SUCCESS
+        }
+        Ok(records) => {
+            print!("{}", crate::runs::table(&records));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string(), e.is_retryable()),
+    }
 }
 
 /// `reports list` and `reports validate`.
@@ -403,17 +473,18 @@ pub async fn reports(command: ReportsCommand, config: Config) -> ExitCode {
             println!("{origin}: {} valid", plural(specs.len(), "report", "reports"));
         }
         ReportsCommand::List => {
-            println!("{:<24} {:<38} {:<16} {:<20} audience", "id", "account", "cadences", "zone");
+            println!("{:<24} {:<38} {:<16} {:<20} {:<8} audience", "id", "account", "cadences", "zone", "state");
             for s in &specs {
                 let cadences: Vec<&str> = s.cadences.iter().map(|c| c.as_str()).collect();
                 let audience: Vec<String> =
                     s.audience.email.all().cloned().chain(s.audience.chats.iter().map(|c| c.label())).collect();
                 println!(
-                    "{:<24} {:<38} {:<16} {:<20} {}",
+                    "{:<24} {:<38} {:<16} {:<20} {:<8} {}",
                     s.id,
                     s.account.as_ref().map_or("(demo data)", |a| a.id.as_str()),
                     cadences.join(","),
                     s.timezone.name(),
+                    if s.enabled { "active" } else { "paused" },
                     if audience.is_empty() { "(none)".to_string() } else { audience.join(", ") }
                 );
             }
@@ -438,6 +509,7 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         period: PeriodChoice::Cadence(Cadence::Weekly),
         tz: None,
         locale: None,
+        test_to: None,
         to: None,
         dry_run: true,
         resend: false,

@@ -56,6 +56,7 @@ pub async fn bench(args: BenchArgs, config: Config) -> ExitCode {
         dry_run: false,
         // Every run really sends, so the mail phase is measured each time.
         resend: true,
+        test: false,
         // Unique per process, so each run's resend record is new and the mail is really sent.
         request_id: format!("bench-{}-{i}", std::process::id()),
     };

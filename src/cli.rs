@@ -45,6 +45,23 @@ pub enum Command {
     },
     /// Run the whole pipeline several times and print per-phase times and peak memory.
     Bench(BenchArgs),
+    /// The run records, newest first: status, channels, time and error of every run.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this report's runs.
+    #[arg(long, value_name = "ID")]
+    pub report: Option<String>,
+
+    /// How many runs to show.
+    #[arg(long, default_value_t = 20)]
+    pub last: usize,
+
+    /// The local archive folder (when REPORT_BUCKET is not set).
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +116,15 @@ pub struct ReportArgs {
     /// Send again even if this report already went to these recipients.
     #[arg(long, conflicts_with = "dry_run")]
     pub resend: bool,
+
+    /// Render into --out and print where to open it; send nothing, record nothing.
+    #[arg(long, conflicts_with_all = ["resend", "test_to"])]
+    pub preview: bool,
+
+    /// Send one email to this address only, "[TEST]" in its subject, outside the
+    /// exactly-once records: it neither blocks nor counts as the real send.
+    #[arg(long, value_name = "ADDRESS", value_parser = test_address, conflicts_with_all = ["dry_run", "resend", "recipients"])]
+    pub test_to: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +173,13 @@ fn locale(s: &str) -> Result<Locale, String> {
     Locale::parse(s).ok_or_else(|| format!("'{s}' is not one of en, de, es, pt-BR"))
 }
 
+fn test_address(s: &str) -> Result<String, String> {
+    match parse_addresses("--test-to", s).map_err(|e| e.to_string())?.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err("give one address".into()),
+    }
+}
+
 fn recipients(s: &str) -> Result<Recipients, String> {
     parse_addresses("--recipients", s).map(Recipients).map_err(|e| e.to_string())
 }
@@ -167,7 +200,8 @@ impl ReportArgs {
             tz: self.tz,
             locale: self.locale,
             to: self.recipients.as_ref().map(|r| r.0.clone()),
-            dry_run: self.dry_run,
+            test_to: self.test_to.clone(),
+            dry_run: self.dry_run || self.preview,
             resend: self.resend,
             now,
             request_id: format!("cli-{}", now.format("%Y%m%dT%H%M%S%.3fZ")),

@@ -125,6 +125,7 @@ pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result
         tz,
         locale,
         to,
+        test_to: None,
         dry_run: event.dry_run,
         resend: event.resend,
         now,
@@ -238,11 +239,34 @@ async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> 
     if !matches!(overrides.selection, Selection::One(_)) {
         return Err("a job must name its report".into());
     }
+    let receives: u32 =
+        record["attributes"]["ApproximateReceiveCount"].as_str().and_then(|n| n.parse().ok()).unwrap_or(1);
     for request in resolve(&deployment.specs, &overrides).map_err(|e| e.to_string())? {
-        let outcome = deployment.app.run(&request).await.map_err(|e| e.to_string())?;
-        tracing::info!(report = %request.spec.id, status = outcome.status, outcome = ?outcome.outcome, "job done");
+        match deployment.app.run(&request).await {
+            Ok(outcome) => {
+                tracing::info!(report = %request.spec.id, status = outcome.status, outcome = ?outcome.outcome, "job done");
+            }
+            Err(e) => {
+                // Told once, when nothing will try again; the job still fails, so SQS moves it to
+                // the dead-letter queue in the end and the queue's alarm sees it.
+                if crate::notice::is_final(&e, receives, max_receives()) {
+                    let app = &deployment.app;
+                    match crate::notice::send_once(&app.store, &app.mailer, &app.sender.from, &request, &e).await {
+                        Ok(sent) => tracing::info!(report = %request.spec.id, sent, "failure notice"),
+                        Err(n) => tracing::error!(report = %request.spec.id, error = %n, "failure notice not sent"),
+                    }
+                }
+                return Err(e.to_string());
+            }
+        }
     }
     Ok(())
+}
+
+/// How often SQS hands a job over before the dead-letter queue takes it (the template's
+/// `maxReceiveCount`, passed as `JOB_MAX_RECEIVES`).
+fn max_receives() -> u32 {
+    std::env::var("JOB_MAX_RECEIVES").ok().and_then(|n| n.parse().ok()).unwrap_or(3)
 }
 
 /// Reads the API key from SSM Parameter Store when `MOVEO_API_KEY_PARAMETER`

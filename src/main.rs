@@ -35,5 +35,6 @@ async fn main() -> ExitCode {
         Command::Reports { command } => app::reports(command, config).await,
         Command::Check(args) => app::check(args, config).await,
         Command::Bench(args) => moveo_reports::bench::bench(args, config).await,
+        Command::History(args) => app::history(args, config).await,
     }
 }

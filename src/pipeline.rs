@@ -6,7 +6,7 @@
 use crate::analytics::Dataset;
 use crate::analytics::{AnalyticsSource, FetchError, Field, Interval, Scope, Window, TREND_SERIES};
 use crate::deliver::channels::{self, Shipment, Undelivered};
-use crate::deliver::protocol::{Keys, ManifestHead, Protocol};
+use crate::deliver::protocol::{DeliverError, Keys, ManifestHead, Protocol, SendError};
 use crate::deliver::{
     sha256_hex, Artifact, Audience, ChannelDelivery, ChatPoster, Delivery, Mailer, OutgoingEmail, Parcel, ReportStore,
     StoreError,
@@ -38,6 +38,9 @@ pub struct ReportRequest {
     pub audience: Audience,
     pub dry_run: bool,
     pub resend: bool,
+    /// A test send (`--test-to`): "[TEST]" in the subject, mailed to the audience outside the
+    /// exactly-once records and without touching the archive, so the real run is unaffected.
+    pub test: bool,
     pub request_id: String,
 }
 
@@ -206,8 +209,36 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         Protocol { store: &self.store }
     }
 
-    /// check → fetch → model → render → archive → send once.
+    /// The run, and its record under `runs/` (a dry run records nothing).
     pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
+        let started = Utc::now();
+        let result = self.make(request).await;
+        // A request that names no real period (a range in the future) is a usage error shown
+        // to whoever asked, not a run.
+        if !request.dry_run && !matches!(result, Err(RunError::Period(_))) {
+            let period = match Period::resolve(request.period, request.tz, request.now) {
+                Ok(p) => p.to_string(),
+                Err(_) => match request.period {
+                    PeriodRequest::Weekly => "weekly".into(),
+                    PeriodRequest::Monthly => "monthly".into(),
+                    PeriodRequest::Range { from, to } => format!("custom {from}_{to}"),
+                },
+            };
+            let record = crate::runs::RunRecord::new(
+                &request.spec.id,
+                period,
+                &request.request_id,
+                started,
+                &result,
+                request.test,
+            );
+            crate::runs::write(&self.store, &record).await;
+        }
+        result
+    }
+
+    /// check → fetch → model → render → archive → send once.
+    async fn make(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
         let period = Period::resolve(request.period, request.tz, request.now)?;
         let spec = &*request.spec;
         let keys = Keys::new(&spec.id, &period);
@@ -216,7 +247,7 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
 
         // A report already delivered on every channel is not rebuilt, re-archived or re-sent.
         // When only some are, it is rebuilt and only the others get it.
-        let prior = if request.dry_run || request.resend {
+        let prior = if request.dry_run || request.resend || request.test {
             None
         } else {
             Some(channels::prior(&self.protocol(), &keys, &request.audience).await?)
@@ -236,7 +267,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             tracing::warn!(query = %gap.query, file = %gap.file, reason = %gap.reason, left_out = %gap.left_out, "section left out");
         }
         // The archived PDF is the one self-contained file a link can point at.
-        let link = self.store.link(&keys.file("report.pdf")).await?;
+        // A test send archives nothing, so it links to nothing.
+        let link = if request.test { None } else { self.store.link(&keys.file("report.pdf")).await? };
         let rendered = self.render(&report, &period, &keys, request, link.as_deref(), &mut t)?;
         let rendered_sizes = rendered.sizes;
         let head = ManifestHead {
@@ -246,7 +278,9 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             request_id: request.request_id.clone(),
             left_out: left_out.clone(),
         };
-        let written = if keep_archive {
+        let written = if request.test {
+            Vec::new()
+        } else if keep_archive {
             info!(archive = %self.store.locate(keys.prefix()), "kept: earlier targets were sent this archive");
             Vec::new()
         } else {
@@ -256,6 +290,8 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             vec![ChannelDelivery { channel: "all".into(), delivery: Delivery::DryRun }]
         } else if request.audience.is_empty() {
             vec![ChannelDelivery { channel: "all".into(), delivery: Delivery::NoRecipients }]
+        } else if request.test {
+            vec![phase("mail", &mut t.mail, self.send_test(spec, &period, request, &rendered.raw)).await?]
         } else {
             let email = OutgoingEmail {
                 from: &self.sender.from,
@@ -298,6 +334,37 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             timings: t,
             sizes: rendered_sizes,
         })
+    }
+
+    /// A test email: sent as it is, with no claim and no record, so it never blocks the real send.
+    async fn send_test(
+        &self,
+        spec: &ReportSpec,
+        period: &Period,
+        request: &ReportRequest,
+        raw: &[u8],
+    ) -> Result<ChannelDelivery, RunError> {
+        let email =
+            OutgoingEmail { from: &self.sender.from, recipients: &request.audience.email, raw, slug: &period.slug() };
+        match self.mailer.send(&email).await {
+            Ok(message_id) => Ok(ChannelDelivery {
+                channel: "test email".into(),
+                delivery: Delivery::Sent { message_id, resend: false, via: self.mailer.name() },
+            }),
+            Err(source) => Err(RunError::Deliver(Undelivered {
+                report: spec.id.clone(),
+                failed: vec![(
+                    "test email".into(),
+                    DeliverError::Send(SendError {
+                        released: true,
+                        source,
+                        archived: "nothing (a test send archives nothing)".into(),
+                        next: "nothing was recorded: the test send can simply be run again".into(),
+                    }),
+                )],
+                delivered: Vec::new(),
+            })),
+        }
     }
 
     /// The period, the one before it, the trend and the day history, at once: one round trip.
@@ -371,13 +438,14 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
                 format!(
                     "{}/{}",
                     keys.record(&request.audience.email),
-                    if request.resend { request.request_id.as_str() } else { "" }
+                    if request.resend || request.test { request.request_id.as_str() } else { "" }
                 )
                 .as_bytes()
             )[..12]
         );
+        let subject = if request.test { format!("[TEST] {}", report.subject()) } else { report.subject() };
         let raw = compose(&EmailParts {
-            subject: &report.subject(),
+            subject: &subject,
             from: &self.sender.from,
             from_name: brand.sender_name.as_deref(),
             reply_to: brand.reply_to.as_deref().or(self.sender.reply_to.as_deref()),

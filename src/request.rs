@@ -49,6 +49,8 @@ pub struct Overrides {
     pub locale: Option<crate::locale::Locale>,
     /// Replaces each report's whole audience (to, cc and bcc): "send it to me" reaches no one else.
     pub to: Option<Vec<String>>,
+    /// A test send to this one address (`--test-to`): outside the exactly-once records.
+    pub test_to: Option<String>,
     pub dry_run: bool,
     pub resend: bool,
     /// The instant periods are relative to: now, or the schedule's time.
@@ -76,8 +78,10 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
         }
         Selection::Only if specs.len() == 1 => vec![&specs[0]],
         Selection::Only => return Err(SelectionError::Ambiguous(specs.len(), ids(specs))),
+        // A paused report is skipped by schedules and `--all`; named, it runs.
         Selection::All => specs
             .iter()
+            .filter(|s| s.enabled)
             .filter(|s| match o.period {
                 PeriodChoice::Cadence(c) => s.has_cadence(c),
                 PeriodChoice::Range { .. } => true,
@@ -94,10 +98,12 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
             period: o.period.request(),
             tz: o.tz.unwrap_or(spec.timezone),
             now: o.now,
-            audience: match &o.to {
-                Some(to) => Audience::email(Recipients { to: to.clone(), ..Recipients::default() }),
-                None => spec.audience.clone(),
+            audience: match (&o.test_to, &o.to) {
+                (Some(me), _) => Audience::email(Recipients { to: vec![me.clone()], ..Recipients::default() }),
+                (None, Some(to)) => Audience::email(Recipients { to: to.clone(), ..Recipients::default() }),
+                (None, None) => spec.audience.clone(),
             },
+            test: o.test_to.is_some(),
             dry_run: o.dry_run,
             resend: o.resend,
             request_id: o.request_id.clone(),
@@ -130,6 +136,8 @@ mod tests {
             goals: Vec::new(),
             brand: Default::default(),
             attachments: Default::default(),
+            enabled: true,
+            owners: Vec::new(),
         })
     }
 
@@ -140,6 +148,7 @@ mod tests {
             tz: None,
             locale: None,
             to: None,
+            test_to: None,
             dry_run: false,
             resend: false,
             now: Utc::now(),
@@ -158,6 +167,17 @@ mod tests {
         assert_eq!(unknown.unwrap_err().to_string(), "there is no report 'z'; this deployment has: a, b, c");
         let only = resolve(&specs, &overrides(Selection::Only, PeriodChoice::Cadence(Cadence::Weekly)));
         assert!(matches!(only, Err(SelectionError::Ambiguous(3, _))));
+    }
+
+    #[test]
+    fn a_paused_report_is_skipped_by_schedules_but_runs_when_named() {
+        let mut paused = (*spec("b", &[Cadence::Weekly])).clone();
+        paused.enabled = false;
+        let specs = [spec("a", &[Cadence::Weekly]), Arc::new(paused)];
+        let weekly = resolve(&specs, &overrides(Selection::All, PeriodChoice::Cadence(Cadence::Weekly))).unwrap();
+        assert_eq!(weekly.iter().map(|r| r.spec.id.as_str()).collect::<Vec<_>>(), ["a"]);
+        let named = resolve(&specs, &overrides(Selection::One("b".into()), PeriodChoice::Cadence(Cadence::Weekly)));
+        assert_eq!(named.unwrap().len(), 1);
     }
 
     #[test]

@@ -86,6 +86,10 @@ pub struct ReportSpec {
     pub brand: Brand,
     /// Files attached to the email besides the inline charts.
     pub attachments: Attachments,
+    /// `enabled = false` pauses it: schedules skip it; asked for by name it still runs.
+    pub enabled: bool,
+    /// Who is told when it fails for good (`owners = [...]`); nobody when empty.
+    pub owners: Vec<String>,
 }
 
 /// Which files the email carries; the archive always has them all.
@@ -121,6 +125,8 @@ impl ReportSpec {
             goals: Vec::new(),
             brand: Brand::default(),
             attachments: Attachments::default(),
+            enabled: true,
+            owners: Vec::new(),
         }
     }
 
@@ -138,6 +144,8 @@ impl ReportSpec {
             goals: Vec::new(),
             brand: Brand::default(),
             attachments: Attachments::default(),
+            enabled: true,
+            owners: Vec::new(),
         }
     }
 
@@ -183,6 +191,8 @@ const REPORT_KEYS: &[&str] = &[
     "brand",
     "goals",
     "attachments",
+    "enabled",
+    "owners",
 ];
 const BRAND_KEYS: &[&str] = &["logo", "primary_color", "sender_name", "reply_to", "footer", "subject"];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
@@ -580,6 +590,24 @@ impl Checker<'_> {
                 Locale::default()
             }),
         };
+        let mut owners = Vec::new();
+        for address in self.strings(t, "owners", "owners") {
+            match check_address("", address) {
+                Ok(a) => owners.push(a),
+                Err(ConfigError::BadAddress { value, .. }) => {
+                    self.problem("owners", &format!("'{value}' is not an email address (name@domain)"))
+                }
+                Err(e) => self.problem("owners", &e.to_string()),
+            }
+        }
+        let enabled = match t.get("enabled") {
+            None => true,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => {
+                self.problem("enabled", "must be true or false");
+                true
+            }
+        };
         if self.problems.len() > before || id.is_none() {
             return None;
         }
@@ -595,6 +623,8 @@ impl Checker<'_> {
             goals,
             brand,
             attachments,
+            enabled,
+            owners,
         })
     }
 }
@@ -680,6 +710,11 @@ audience = { to = ["bots@agency.example"] }
         );
         let brazil = GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nlocale = \"pt_BR\"");
         assert_eq!(parse(&brazil, "reports.toml").unwrap()[0].locale, Locale::PtBr);
+        let paused = GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nenabled = false");
+        let specs = parse(&paused, "reports.toml").unwrap();
+        assert!(!specs[0].enabled && specs[1].enabled, "paused only where it says so");
+        let wrong = GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nenabled = \"no\"");
+        assert_eq!(problems(&wrong), ["report 'brand-a-cx', field `enabled`: must be true or false"]);
 
         let no_id = GOOD.replace("id = \"bot-team\"\n", "");
         assert!(problems(&no_id).contains(&"report #2, field `id`: is required".to_string()));

@@ -72,6 +72,29 @@ impl ReportStore for DirStore {
         Ok(true)
     }
 
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.root.join(prefix.trim_end_matches('/'))];
+        while let Some(dir) = stack.pop() {
+            let mut entries = match tokio::fs::read_dir(&dir).await {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                Err(e) => return Err(fail("listing", &dir, e)),
+            };
+            while let Some(entry) = entries.next_entry().await.map_err(|e| fail("listing", &dir, e))? {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(relative) = path.strip_prefix(&self.root) {
+                    let key: Vec<String> =
+                        relative.components().map(|c| c.as_os_str().to_string_lossy().into()).collect();
+                    out.push(key.join("/"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let path = self.path(key)?;
         match tokio::fs::read(&path).await {

@@ -77,6 +77,11 @@ pub trait ReportStore: Send + Sync {
     /// Where a key lives, for people: `s3://bucket/key` or a path.
     fn locate(&self, key: &str) -> String;
 
+    /// Every key under `prefix`, in no particular order (a store that cannot list has none).
+    fn list(&self, _prefix: &str) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send {
+        async { Ok(Vec::new()) }
+    }
+
     /// A web link a reader can open, when the store has one: a presigned GET or a
     /// public base URL for S3. The archive is the single source; nothing is uploaded
     /// elsewhere to be linked.

@@ -80,6 +80,16 @@ impl S3Store {
         Ok(files)
     }
 
+    async fn list_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut keys = Vec::new();
+        let mut pages = self.client.list_objects_v2().bucket(&self.bucket).prefix(prefix).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.error(("listing", "in"), prefix, e))?;
+            keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+        }
+        Ok(keys)
+    }
+
     /// "uploading reports/…/report.pdf to s3://bucket", with the SDK's whole error chain.
     fn error<E>(&self, action: (&str, &str), key: &str, e: SdkError<E, HttpResponse>) -> StoreError
     where
@@ -173,6 +183,10 @@ impl ReportStore for S3Store {
             .await
             .map(|_| ())
             .map_err(|e| self.error(("removing", "from"), key, e))
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.list_keys(prefix).await
     }
 
     fn locate(&self, key: &str) -> String {

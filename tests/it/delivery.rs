@@ -185,6 +185,7 @@ async fn the_same_request_twice_at_the_same_time_sends_one_email() {
         audience: Audience::email(Recipients { to: vec!["team@acme.example".into()], ..Default::default() }),
         dry_run: false,
         resend: false,
+        test: false,
         request_id: "same".into(),
     };
     let (x, y) = tokio::join!(a.run(&request), b.run(&request));

@@ -40,6 +40,7 @@ api_key_parameter = "/moveo-reports/two"
 cadences = ["weekly", "monthly"]
 timezone = "America/New_York"
 audience = {{ to = ["bots@agency.example"] }}
+owners = ["owner@agency.example"]
 "#
     )
 }
@@ -189,7 +190,36 @@ async fn three_reports_on_two_accounts_fan_out_through_sqs_and_each_is_mailed_on
     std::fs::write(batch.path(), sqs_event(&monthly).to_string()).unwrap();
     let answer = worker.invoke_path(batch.path()).unwrap();
     assert_eq!(answer, json!({"batchItemFailures": [{"itemIdentifier": report_of(&monthly, "bot-team")}]}));
-    assert_eq!(moto.sent().await.len(), 5);
+    // Its owner is told once, in a short notice; its audience gets nothing.
+    let sent: Vec<ReadEmail> = moto.sent().await.iter().map(|raw| read_email(raw)).collect();
+    assert_eq!(sent.len(), 6);
+    let notices: Vec<&ReadEmail> = sent.iter().filter(|e| e.to == ["owner@agency.example"]).collect();
+    assert_eq!(notices.len(), 1);
+    let notice = notices[0];
+    assert_eq!(notice.subject, "[moveo-reports] bot-team: the monthly report for October 2026 failed");
+    for said in
+        ["MoveoUnauthorized", "Moveo refused the API key", "--report bot-team --from 2026-10-01 --to 2026-10-31"]
+    {
+        assert!(notice.text.contains(said), "{said} in\n{}", notice.text);
+    }
+    assert!(!notice.text.contains("revoked"), "the key itself is never written");
+    assert_eq!(sent.iter().filter(|e| e.to == ["bots@agency.example"]).count(), 1, "only the weekly report");
+    // SQS hands the job over again: it fails again, and nobody is told twice.
+    let again = worker.invoke_path(batch.path()).unwrap();
+    assert_eq!(again, json!({"batchItemFailures": [{"itemIdentifier": report_of(&monthly, "bot-team")}]}));
+    assert_eq!(moto.sent().await.len(), 6);
+    // Each attempt is in the run history, as failed.
+    let listed = moto.s3().await.list_objects_v2().bucket(BUCKET).prefix("runs/bot-team/").send().await.unwrap();
+    let mut failed = 0;
+    for object in listed.contents() {
+        let body = moto.s3().await.get_object().bucket(BUCKET).key(object.key().unwrap()).send().await.unwrap();
+        let record: Value = serde_json::from_slice(&body.body.collect().await.unwrap().into_bytes()).unwrap();
+        if record["status"] == "failed" {
+            assert_eq!(record["error"]["kind"], "MoveoUnauthorized", "{record}");
+            failed += 1;
+        }
+    }
+    assert_eq!(failed, 2, "two failed attempts recorded");
 }
 
 #[test]

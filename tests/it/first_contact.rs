@@ -193,7 +193,7 @@ fn without_the_headline_figures_there_is_no_report() {
     assert!(err.contains("the number of user messages could not be fetched, so no report is made"), "{err}");
     assert!(err.contains("RequestsCounts (requests_counts.graphql)"), "{err}");
     assert!(!err.contains("running the same command again can succeed"), "a wrong query is not a blip: {err}");
-    assert!(files_under(dir.path()).is_empty(), "nothing archived or sent");
+    assert!(report_files(dir.path()).is_empty(), "nothing archived or sent");
 }
 
 fn quick_retries() -> RetryPolicy {
@@ -220,5 +220,5 @@ async fn a_503_on_the_same_query_fails_the_run_as_retryable_with_nothing_sent() 
     assert!(err.is_retryable(), "{err}");
     assert_eq!(err.error_type(), "MoveoUnavailable");
     assert!(err.to_string().contains("TopIntentsV2: Moveo is unavailable after 3 attempts"), "{err}");
-    assert!(files_under(dir.path()).is_empty(), "no degraded report from a blip");
+    assert!(report_files(dir.path()).is_empty(), "no degraded report from a blip");
 }

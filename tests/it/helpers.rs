@@ -54,6 +54,11 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 }
 
 /// Decodes a PNG and returns its size.
+/// What a run archived or sent: every file but the run records (`runs/`), which every run writes.
+pub fn report_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir).into_iter().filter(|p| !p.strip_prefix(dir).is_ok_and(|r| r.starts_with("runs"))).collect()
+}
+
 pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().expect("a valid PNG header");
@@ -458,6 +463,7 @@ pub fn weekly_request(
         }),
         dry_run: false,
         resend: false,
+        test: false,
         request_id: "test".into(),
     }
 }

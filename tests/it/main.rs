@@ -13,3 +13,4 @@ mod local_report;
 mod locale;
 mod moveo_api;
 mod presentation;
+mod trying;

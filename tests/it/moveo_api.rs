@@ -146,7 +146,13 @@ async fn a_wrong_key_says_which_variables_to_check_and_never_shows_the_key() {
     let err = stderr(&out);
     assert!(err.contains("check MOVEO_API_KEY and MOVEO_ACCOUNT_ID"), "{err}");
     assert!(!err.contains(secret) && !stdout(&out).contains(secret), "the key leaked into the output");
-    assert!(files_under(dir.path()).is_empty(), "nothing rendered or delivered");
+    assert!(report_files(dir.path()).is_empty(), "nothing rendered or delivered");
+    // The failed run is on record, without the key.
+    let records = files_under(&dir.path().join("runs"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    let record = std::fs::read_to_string(&records[0]).unwrap();
+    assert!(record.contains("\"status\": \"failed\"") && record.contains("MoveoUnauthorized"), "{record}");
+    assert!(!record.contains(secret), "the key leaked into the run record");
 }
 
 #[tokio::test]
@@ -170,7 +176,7 @@ async fn an_outage_retries_with_backoff_then_fails_the_run_as_retryable() {
     assert!(err.is_retryable(), "{err}");
     assert_eq!(err.error_type(), "MoveoUnavailable");
     assert!(err.to_string().contains("unavailable after 3 attempts"), "{err}");
-    assert!(files_under(dir.path()).is_empty(), "no report with missing numbers");
+    assert!(report_files(dir.path()).is_empty(), "no report with missing numbers");
 
     // A passing outage: the same request succeeds once the server is back.
     server.scenario(json!({"mode": "unavailable", "fail_times": 3})).await;

@@ -1,0 +1,185 @@
+//! The run history: one record per run under `runs/{report}/` in the store, failed
+//! runs included, so a report that stopped going out is seen, not guessed at.
+//! `moveo-reports history` reads them back, newest first.
+
+use crate::deliver::ReportStore;
+use crate::pipeline::{Outcome, RunError};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const PREFIX: &str = "runs/";
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub report: String,
+    /// `weekly 2026-11-16_2026-11-22 (Europe/Berlin)`, or what was asked when no period could be made.
+    pub period: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// `sent`, `already_delivered`, `no_recipients`, `test` or `failed`.
+    pub status: String,
+    /// `complete` or `partial` (sections left out); none when the run failed.
+    pub outcome: Option<String>,
+    /// What each channel target did, as the CLI prints it.
+    pub channels: Vec<ChannelLine>,
+    /// Milliseconds per phase (fetch, model, charts, html, pdf, archive, mail).
+    pub timings_ms: std::collections::BTreeMap<String, u64>,
+    pub request_id: String,
+    pub error: Option<Failure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelLine {
+    pub channel: String,
+    pub result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Lambda's `errorType`: `MoveoUnauthorized`, `StoreUnavailable`, …
+    pub kind: String,
+    pub retryable: bool,
+    pub message: String,
+}
+
+impl RunRecord {
+    pub fn new(
+        report: &str,
+        period: String,
+        request_id: &str,
+        started_at: DateTime<Utc>,
+        result: &Result<Outcome, RunError>,
+        test: bool,
+    ) -> RunRecord {
+        let line = |d: &crate::deliver::ChannelDelivery| ChannelLine {
+            channel: d.channel.clone(),
+            result: d.delivery.to_string(),
+        };
+        let (status, outcome, channels, timings_ms, error) = match result {
+            Ok(o) => {
+                let t = &o.timings;
+                let ms = |d: std::time::Duration| d.as_millis() as u64;
+                let timings = [
+                    ("fetch", t.fetch),
+                    ("model", t.model),
+                    ("charts", t.charts),
+                    ("html", t.html),
+                    ("pdf", t.pdf),
+                    ("archive", t.archive),
+                    ("mail", t.mail),
+                ]
+                .into_iter()
+                .map(|(name, d)| (name.to_string(), ms(d)))
+                .collect();
+                let status = if test { "test" } else { o.status };
+                let outcome = serde_json::to_value(o.outcome).ok().and_then(|v| v.as_str().map(str::to_string));
+                (status.to_string(), outcome, o.deliveries.iter().map(line).collect(), timings, None)
+            }
+            Err(e) => {
+                let channels = match e {
+                    RunError::Deliver(u) => u
+                        .delivered
+                        .iter()
+                        .map(line)
+                        .chain(u.failed.iter().map(|(channel, why)| ChannelLine {
+                            channel: channel.clone(),
+                            result: format!("failed: {why}"),
+                        }))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let failure =
+                    Failure { kind: e.error_type().to_string(), retryable: e.is_retryable(), message: e.to_string() };
+                ("failed".to_string(), None, channels, Default::default(), Some(failure))
+            }
+        };
+        RunRecord {
+            report: report.to_string(),
+            period,
+            started_at,
+            finished_at: Utc::now(),
+            status,
+            outcome,
+            channels,
+            timings_ms,
+            request_id: request_id.to_string(),
+            error,
+        }
+    }
+
+    /// `runs/{report}/{started}-{request}.json`: names sort by time within a report.
+    pub fn key(&self) -> String {
+        let request = crate::deliver::sha256_hex(self.request_id.as_bytes());
+        format!("{PREFIX}{}/{}-{}.json", self.report, self.started_at.format("%Y%m%dT%H%M%S%.3fZ"), &request[..8])
+    }
+}
+
+/// Writes the record; a store that cannot take it costs the record, never the run's result.
+pub async fn write<S: ReportStore>(store: &S, record: &RunRecord) {
+    let key = record.key();
+    let body = serde_json::to_vec_pretty(record).unwrap_or_default();
+    if let Err(e) = store.put(&key, "application/json", &body).await {
+        tracing::warn!(error = %e, key, "the run record could not be written");
+    }
+}
+
+/// The newest `last` records, of one report or all, newest first.
+pub async fn newest<S: ReportStore>(
+    store: &S,
+    report: Option<&str>,
+    last: usize,
+) -> Result<Vec<RunRecord>, crate::deliver::StoreError> {
+    let prefix = match report {
+        Some(id) => format!("{PREFIX}{id}/"),
+        None => PREFIX.to_string(),
+    };
+    let mut keys: Vec<String> = store.list(&prefix).await?.into_iter().filter(|k| k.ends_with(".json")).collect();
+    // The file name starts with the UTC start time, so it orders runs across reports too.
+    keys.sort_by(|a, b| file_name(b).cmp(file_name(a)));
+    let mut out = Vec::new();
+    for key in keys.into_iter().take(last) {
+        if let Some(bytes) = store.get(&key).await? {
+            match serde_json::from_slice(&bytes) {
+                Ok(record) => out.push(record),
+                Err(e) => tracing::warn!(key, error = %e, "not a run record"),
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn file_name(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+/// The records as a table, for people.
+pub fn table(records: &[RunRecord]) -> String {
+    let mut out = format!(
+        "{:<20} {:<20} {:<36} {:<18} {:>8}  {}\n",
+        "started (UTC)", "report", "period", "status", "seconds", "channels / error"
+    );
+    for r in records {
+        let seconds = (r.finished_at - r.started_at).num_milliseconds() as f64 / 1000.0;
+        let status = match (&r.status[..], r.outcome.as_deref()) {
+            (s, Some("partial")) => format!("{s} (partial)"),
+            (s, _) => s.to_string(),
+        };
+        let detail = match &r.error {
+            Some(e) if r.channels.is_empty() => {
+                format!("{}{}: {}", e.kind, if e.retryable { " (retryable)" } else { "" }, e.message)
+            }
+            _ => r.channels.iter().map(|c| format!("{}: {}", c.channel, c.result)).collect::<Vec<_>>().join("; "),
+        };
+        out.push_str(&format!(
+            "{:<20} {:<20} {:<36} {:<18} {:>8.1}  {}\n",
+            r.started_at.format("%Y-%m-%d %H:%M:%S"),
+            r.report,
+            r.period,
+            status,
+            seconds,
+            crate::report::text::clip(&crate::report::text::one_line(&detail), 160)
+        ));
+    }
+    out
+}
