@@ -338,3 +338,8 @@ chat_compared_with = Im Vergleich zu
 chat_demo = aus eingebauten Demodaten erstellt
 chat_missing = Ein Teil dieses Berichts fehlt
 chat_open_report = Bericht öffnen (PDF)
+
+## Daten beim Erstellen des Berichts unvollständig
+
+partial_title = Unvollständige Daten.
+partial_data = Als dieser Bericht erstellt wurde, hatte Moveo für { $day } noch keine Sitzungen (an einem üblichen { $weekday } sind es { $usual }); die Zahlen dieses Tages sind daher wahrscheinlich unvollständig.

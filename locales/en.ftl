@@ -332,3 +332,8 @@ chat_compared_with = Compared with
 chat_demo = made from built-in demo data
 chat_missing = Part of this report is missing
 chat_open_report = Open the report (PDF)
+
+## Data not complete when the report was made
+
+partial_title = Partial data.
+partial_data = When this report was made, Moveo had no sessions yet for { $day } (a usual { $weekday } has { $usual }), so that day's figures are likely incomplete.

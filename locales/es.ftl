@@ -338,3 +338,8 @@ chat_compared_with = En comparación con
 chat_demo = generado con los datos de demostración integrados
 chat_missing = Falta parte de este informe
 chat_open_report = Abrir el informe (PDF)
+
+## Datos incompletos al crear el informe
+
+partial_title = Datos parciales.
+partial_data = Cuando se creó este informe, Moveo aún no tenía sesiones del { $day } (un { $weekday } habitual tiene { $usual }), así que las cifras de ese día probablemente estén incompletas.

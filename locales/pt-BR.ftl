@@ -341,3 +341,8 @@ chat_compared_with = Comparado com
 chat_demo = gerado com os dados de demonstração embutidos
 chat_missing = Falta uma parte deste relatório
 chat_open_report = Abrir o relatório (PDF)
+
+## Dados incompletos quando o relatório foi gerado
+
+partial_title = Dados parciais.
+partial_data = Quando este relatório foi gerado, a Moveo ainda não tinha sessões de { $day } (o volume habitual de { $weekday } é de { $usual }), então os números desse dia provavelmente estão incompletos.

@@ -85,6 +85,23 @@ impl SqsQueue {
     }
 }
 
+impl SqsQueue {
+    /// Puts `body` back on the queue, invisible for `delay` (SQS allows at most 15 minutes):
+    /// a job that is waiting for data is asked again later, as a new message with its own
+    /// receive count.
+    pub async fn send_later(&self, body: &str, delay: std::time::Duration) -> Result<(), QueueError> {
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .delay_seconds(delay.as_secs().min(900) as i32)
+            .send()
+            .await
+            .map_err(|e| QueueError { queue: self.url.clone(), detail: crate::deliver::describe_sdk_error(&e) })?;
+        Ok(())
+    }
+}
+
 impl JobQueue for SqsQueue {
     async fn send_all(&self, bodies: Vec<String>) -> Result<(), QueueError> {
         use aws_sdk_sqs::types::SendMessageBatchRequestEntry;

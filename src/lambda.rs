@@ -157,16 +157,13 @@ fn invalid_event(e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic { error_type: "Invalid.Event".into(), error_message: e.to_string() }
 }
 
-async fn handle(
-    deployment: &Deployment,
-    queue: Option<&SqsQueue>,
-    event: LambdaEvent<Value>,
-) -> Result<Value, Diagnostic> {
+async fn handle(deployment: &Deployment, queues: &Queues, event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     let request_id = event.context.request_id.clone();
     if let Some(records) = event.payload.get("Records").and_then(Value::as_array) {
-        let response = work(deployment, records).await;
+        let response = work(deployment, queues.retry.as_ref(), records).await;
         return Ok(serde_json::to_value(response).expect("a batch response always serialises"));
     }
+    let queue = queues.dispatch.as_ref();
     let overrides = parse_event(event.payload, &request_id, Utc::now()).map_err(|e| invalid_event(e.0))?;
     let requests = resolve(&deployment.specs, &overrides).map_err(invalid_event)?;
     if let Some(queue) = queue {
@@ -210,11 +207,11 @@ async fn handle(
 
 /// Makes the report of each SQS record; answers with the records that failed,
 /// which SQS redelivers (and, after its retries, moves to the dead-letter queue).
-async fn work(deployment: &Deployment, records: &[Value]) -> BatchResponse {
+async fn work(deployment: &Deployment, retry: Option<&SqsQueue>, records: &[Value]) -> BatchResponse {
     let results: Vec<(String, Result<(), String>)> = futures_util::stream::iter(records)
         .map(|record| async move {
             let id = record["messageId"].as_str().unwrap_or_default().to_string();
-            let result = work_one(deployment, &id, record).await;
+            let result = work_one(deployment, retry, &id, record).await;
             if let Err(e) = &result {
                 tracing::error!(message_id = %id, error = %e, "job failed; SQS will redeliver it");
             }
@@ -232,7 +229,12 @@ async fn work(deployment: &Deployment, records: &[Value]) -> BatchResponse {
     }
 }
 
-async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> Result<(), String> {
+async fn work_one(
+    deployment: &Deployment,
+    retry: Option<&SqsQueue>,
+    message_id: &str,
+    record: &Value,
+) -> Result<(), String> {
     let body = record["body"].as_str().ok_or("the record has no body")?;
     let value: Value = serde_json::from_str(body).map_err(|e| format!("the body is not JSON: {e}"))?;
     let overrides = parse_event(value, message_id, Utc::now()).map_err(|e| e.0)?;
@@ -245,6 +247,16 @@ async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> 
         match deployment.app.run(&request).await {
             Ok(outcome) => {
                 tracing::info!(report = %request.spec.id, status = outcome.status, outcome = ?outcome.outcome, "job done");
+            }
+            Err(e @ RunError::DataIncomplete { .. }) if retry.is_some() => {
+                // Asked again in 15 minutes as a new job (SQS's three receives would be
+                // spent in half an hour); past the report's deadline it goes out marked.
+                tracing::info!(report = %request.spec.id, error = %e, "data not complete yet; job put back");
+                let queue = retry.expect("matched above");
+                queue
+                    .send_later(body, DATA_RETRY_DELAY)
+                    .await
+                    .map_err(|q| format!("{e}; putting the job back: {q}"))?;
             }
             Err(e) => {
                 // Told once, when nothing will try again; the job still fails, so SQS moves it to
@@ -262,6 +274,9 @@ async fn work_one(deployment: &Deployment, message_id: &str, record: &Value) -> 
     }
     Ok(())
 }
+
+/// How long a job waiting for Moveo's data waits before it is tried again (SQS's maximum).
+const DATA_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(900);
 
 /// How often SQS hands a job over before the dead-letter queue takes it (the template's
 /// `maxReceiveCount`, passed as `JOB_MAX_RECEIVES`).
@@ -329,16 +344,25 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
             return Err(message.into());
         }
     };
-    let dispatcher = queue.is_some();
+    let dispatcher = queue.dispatch.is_some();
     tracing::info!(source = deployment.app.source.name(), reports = deployment.specs.len(), dispatcher, "ready");
-    let (deployment, queue) = (&deployment, queue.as_ref());
+    let (deployment, queue) = (&deployment, &queue);
     lambda_runtime::run(service_fn(move |event| handle(deployment, queue, event))).await
 }
 
 /// Configuration, clients, query set, templates: everything built once. Every
 /// setting is required here: no demo data, no local folder, no `.eml` files in
 /// production, unless `MOVEO_DEMO=true` asks for demo data explicitly.
-async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(Deployment, Option<SqsQueue>), (&'static str, String)> {
+/// The job queue, as each role uses it.
+#[derive(Default)]
+pub struct Queues {
+    /// The dispatcher fills it.
+    dispatch: Option<SqsQueue>,
+    /// The worker puts back a job whose data is not complete yet.
+    retry: Option<SqsQueue>,
+}
+
+async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(Deployment, Queues), (&'static str, String)> {
     let vars = with_api_key(std::env::vars().collect(), aws).await.map_err(|e| ("Failed.ApiKey", e))?;
     let config = Config::for_lambda(&vars).map_err(|e| ("Invalid.Configuration", e.to_string()))?;
     let dispatcher = match vars.get("MOVEO_REPORTS_ROLE").map(|r| r.trim()) {
@@ -352,14 +376,14 @@ async fn cold_start(aws: &aws_config::SdkConfig) -> Result<(Deployment, Option<S
         }
     };
     let queue = match (dispatcher, &config.queue_url) {
-        (true, Some(url)) => Some(SqsQueue::new(aws, url.clone())),
+        (true, Some(url)) => Queues { dispatch: Some(SqsQueue::new(aws, url.clone())), retry: None },
         (true, None) => {
             return Err((
                 "Invalid.Configuration",
                 "REPORT_QUEUE_URL: the dispatcher needs the SQS queue it fills".to_string(),
             ))
         }
-        (false, _) => None,
+        (false, url) => Queues { dispatch: None, retry: url.as_ref().map(|u| SqsQueue::new(aws, u.clone())) },
     };
     // The Lambda configuration always names a bucket and a sender, so no local folder is used.
     let unused = std::path::Path::new("/nonexistent");

@@ -63,6 +63,11 @@ pub enum RunError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Deliver(#[from] Undelivered),
+    #[error(
+        "report {report}: Moveo has no sessions yet for {day} (a usual one has {usual}); the data is not complete \
+         yet, so it is tried again until {until} UTC and then sent marked as partial data"
+    )]
+    DataIncomplete { report: String, day: chrono::NaiveDate, usual: u64, until: chrono::DateTime<Utc> },
 }
 
 impl RunError {
@@ -73,6 +78,7 @@ impl RunError {
             RunError::Fetch { source, .. } => source.is_retryable(),
             RunError::Store(e) => e.is_retryable(),
             RunError::Deliver(e) => e.is_retryable(),
+            RunError::DataIncomplete { .. } => true,
         }
     }
 
@@ -89,6 +95,7 @@ impl RunError {
             RunError::Deliver(_) if self.is_retryable() => "DeliveryUnavailable",
             RunError::Deliver(e) if e.is_uncertain() => "DeliveryUncertain",
             RunError::Deliver(_) => "DeliveryRejected",
+            RunError::DataIncomplete { .. } => "DataIncomplete",
         }
     }
 }
@@ -259,9 +266,28 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         // Targets already served were sent links to this archive: it is not replaced.
         let keep_archive = prior.as_ref().is_some_and(channels::Prior::started);
         let (current, before, history) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
-        let report = timed("model", &mut t.model, || {
+        // Moveo's data arrives late: an empty last day is waited for, then reported as such.
+        let missing = crate::report::freshness::last_day_missing(&period, &current, &history);
+        if let Some(m) = &missing {
+            let until = period.end + chrono::Duration::hours(spec.data_wait_hours.into());
+            if Utc::now() < until && !request.dry_run {
+                return Err(RunError::DataIncomplete { report: spec.id.clone(), day: m.day, usual: m.usual, until });
+            }
+        }
+        let mut report = timed("model", &mut t.model, || {
             Report::build(&period, &current, &before, &history, spec, self.source.name(), Utc::now())
         });
+        if let Some(m) = missing {
+            let l = spec.locale;
+            report.meta.partial_data = Some(l.fmt(
+                "partial_data",
+                &[
+                    ("day", l.weekday_date(m.day).into()),
+                    ("weekday", l.weekday(m.day).into()),
+                    ("usual", l.count(m.usual as i64).into()),
+                ],
+            ));
+        }
         let left_out = report.coverage.gaps.clone();
         for gap in &left_out {
             tracing::warn!(query = %gap.query, file = %gap.file, reason = %gap.reason, left_out = %gap.left_out, "section left out");

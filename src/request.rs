@@ -138,6 +138,7 @@ mod tests {
             attachments: Default::default(),
             enabled: true,
             owners: Vec::new(),
+            data_wait_hours: crate::spec::DEFAULT_DATA_WAIT_HOURS,
         })
     }
 

@@ -90,6 +90,9 @@ pub struct ReportSpec {
     pub enabled: bool,
     /// Who is told when it fails for good (`owners = [...]`); nobody when empty.
     pub owners: Vec<String>,
+    /// How long after the period's end a report waits for Moveo's last day of data
+    /// (retrying) before it goes out marked "partial data".
+    pub data_wait_hours: u32,
 }
 
 /// Which files the email carries; the archive always has them all.
@@ -127,6 +130,7 @@ impl ReportSpec {
             attachments: Attachments::default(),
             enabled: true,
             owners: Vec::new(),
+            data_wait_hours: DEFAULT_DATA_WAIT_HOURS,
         }
     }
 
@@ -146,6 +150,7 @@ impl ReportSpec {
             attachments: Attachments::default(),
             enabled: true,
             owners: Vec::new(),
+            data_wait_hours: DEFAULT_DATA_WAIT_HOURS,
         }
     }
 
@@ -193,7 +198,11 @@ const REPORT_KEYS: &[&str] = &[
     "attachments",
     "enabled",
     "owners",
+    "data_wait_hours",
 ];
+/// The schedules run at 07:00, seven hours after a period ends: five more hours of retries.
+pub const DEFAULT_DATA_WAIT_HOURS: u32 = 12;
+
 const BRAND_KEYS: &[&str] = &["logo", "primary_color", "sender_name", "reply_to", "footer", "subject"];
 const FILTER_KEYS: &[&str] = &["desks", "ai_agents", "channels", "tags", "include_test_sessions"];
 /// The email fields; each `ChatKind` adds its own key (`slack`, `teams`, `webhook`).
@@ -600,6 +609,14 @@ impl Checker<'_> {
                 Err(e) => self.problem("owners", &e.to_string()),
             }
         }
+        let data_wait_hours = match t.get("data_wait_hours") {
+            None => DEFAULT_DATA_WAIT_HOURS,
+            Some(toml::Value::Integer(h)) if (0..=72).contains(h) => *h as u32,
+            Some(_) => {
+                self.problem("data_wait_hours", "must be a whole number of hours from 0 to 72");
+                DEFAULT_DATA_WAIT_HOURS
+            }
+        };
         let enabled = match t.get("enabled") {
             None => true,
             Some(toml::Value::Boolean(b)) => *b,
@@ -625,6 +642,7 @@ impl Checker<'_> {
             attachments,
             enabled,
             owners,
+            data_wait_hours,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod ai;
 pub mod coverage;
+pub mod freshness;
 pub mod goals;
 pub mod highlights;
 pub mod kpi;
@@ -54,6 +55,8 @@ pub struct Meta {
     pub subject: String,
     /// Whether the email carries the PDF (a report can leave it out).
     pub pdf_attached: bool,
+    /// The "partial data" banner, when the period's last day was not loaded by the deadline.
+    pub partial_data: Option<String>,
     pub brand: BrandView,
 }
 
@@ -230,6 +233,7 @@ impl Report {
                 None => title.clone(),
             },
             pdf_attached: spec.attachments.pdf,
+            partial_data: None,
             brand: BrandView {
                 primary: brand.primary().to_string(),
                 name: brand

@@ -290,3 +290,63 @@ async fn a_report_whose_key_is_missing_fails_alone_naming_the_report_and_the_par
     // The two reports on the first account went out.
     assert_eq!(stdout(&out).matches("written to").count(), 2, "{}", stdout(&out));
 }
+
+#[tokio::test]
+async fn a_job_waiting_for_data_is_put_back_on_the_queue_not_failed() {
+    let moto = Moto::start();
+    moto.prepare(true).await;
+    let server = StandIn::start();
+    put_key(&moto, "/moveo-reports/one", STANDIN_KEY).await;
+    let sdk = moto.sdk().await;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let queue_url = sqs.create_queue().queue_name("report-jobs").send().await.unwrap().queue_url.unwrap();
+    let toml = format!(
+        r#"
+[[report]]
+id = "cx"
+account_id = "{STANDIN_ACCOUNT}"
+api_key_parameter = "/moveo-reports/one"
+cadences = ["weekly"]
+timezone = "UTC"
+data_wait_hours = 72
+audience = {{ to = ["a@acme.example"] }}
+owners = ["owner@acme.example"]
+"#
+    );
+    let s3 = moto.s3().await;
+    s3.put_object().bucket(BUCKET).key("config/reports.toml").body(toml.into_bytes().into()).send().await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = ((today - chrono::Days::new(7)).to_string(), (today - chrono::Days::new(1)).to_string());
+    server.scenario(json!({"spike": {"date": to, "factor": 0}})).await;
+    let worker = LambdaEmulator::start_with(&moto, |cmd| {
+        cmd.env_remove("MOVEO_DEMO")
+            .env_remove("REPORT_RECIPIENTS")
+            .env("MOVEO_ACCOUNT_ID", "")
+            .env("REPORTS_CONFIG", format!("s3://{BUCKET}/config/reports.toml"))
+            .env("MOVEO_API_URL", server.url())
+            .env("REPORT_QUEUE_URL", &queue_url);
+    });
+    let body = json!({"report": "cx", "from": from, "to": to, "timezone": "UTC"}).to_string();
+    let event = json!({"Records": [{
+        "messageId": "m-1", "receiptHandle": "h", "body": body,
+        "attributes": {"ApproximateReceiveCount": "3", "SentTimestamp": "1764000000000"},
+        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:report-jobs", "awsRegion": "us-east-1",
+    }]});
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), event.to_string()).unwrap();
+    // Even on its last receive the job is not failed: it waits on the queue, delayed, as a new message.
+    assert_eq!(worker.invoke_path(file.path()).unwrap(), json!({"batchItemFailures": []}));
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesDelayed)
+        .send()
+        .await
+        .unwrap();
+    let delayed = attributes.attributes().unwrap()
+        [&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesDelayed]
+        .clone();
+    assert_eq!(delayed, "1");
+    assert!(moto.sent().await.is_empty(), "no report and no failure notice while waiting");
+}

@@ -5,6 +5,7 @@ mod channels;
 mod delivery;
 mod fanout;
 mod first_contact;
+mod freshness;
 mod helpers;
 mod infra;
 mod insights;

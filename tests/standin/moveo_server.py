@@ -70,7 +70,7 @@ Control API (JSON, no auth)
   "empty"|"hostile", "latency_ms": int, "retry_after": int, "fail_times": int, "bucket_align":
   "start"|"calendar", "schema": "assumed"|"drifted", "operations": [name, ...]|null, "spike":
   {"date": "YYYY-MM-DD", "factor": n}|null}`` (``spike`` multiplies that day's sessions in daily
-  LogsSessionsIntervalV2 buckets, to plant an anomaly). Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
+  LogsSessionsIntervalV2 buckets, to plant an anomaly; factor 0 is a day whose data has not arrived yet). Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
   retry_after 1, fail_times -1, bucket_align "start"), i.e. each POST replaces the whole scenario. Unknown
   keys or bad values: HTTP 400 ``{"ok": false, "error": "..."}``. Answer: ``{"ok": true, "scenario":
   {"mode", "latency_ms", "retry_after", "fail_times", "remaining", "bucket_align"}}`` (GET returns the same).
@@ -1270,8 +1270,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"ok": False, "error": "schema must be 'assumed' or 'drifted'"})
         spike = sc["spike"]
         if spike is not None and not (isinstance(spike, dict) and isinstance(spike.get("date"), str)
-                                      and isinstance(spike.get("factor"), int) and spike["factor"] >= 1):
-            return self._send(400, {"ok": False, "error": "spike must be {\"date\": \"YYYY-MM-DD\", \"factor\": int >= 1}"})
+                                      and isinstance(spike.get("factor"), int) and spike["factor"] >= 0):
+            return self._send(400, {"ok": False, "error": "spike must be {\"date\": \"YYYY-MM-DD\", \"factor\": int >= 0}"})
         ops = sc["operations"]
         if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
             return self._send(400, {"ok": False, "error": "operations must be a list of operation names"})
