@@ -535,6 +535,16 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         Ok(api) => api,
         Err(e) => return fail(&e.to_string(), false),
     };
+    if args.schema {
+        match api.schema_sdl(&spec).await {
+            Ok(sdl) => return check_schema(&args, &config, &api, &sdl),
+            // Hasura and Apollo answer a disabled introspection as a validation error.
+            Err(e @ FetchError::Rejected { .. }) => {
+                println!("Introspection is disabled on {} ({e}); running each query instead.", config.api_url)
+            }
+            Err(e) => return fail(&e.to_string(), e.is_retryable()),
+        }
+    }
     let today = chrono::Utc::now().date_naive();
     let start = crate::period::local_midnight(today - chrono::Days::new(args.days.max(1) as u64), chrono_tz::UTC);
     let window = Window {
@@ -579,6 +589,43 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         lines.len()
     );
     ExitCode::FAILURE
+}
+
+/// `check --schema`: the schema saved, then one line per query document.
+fn check_schema(args: &CheckArgs, config: &Config, api: &MoveoApi, sdl: &str) -> ExitCode {
+    let saved =
+        args.save.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&args.save, sdl));
+    match saved {
+        Ok(()) => println!("Schema of {} saved as SDL to {}", config.api_url, args.save.display()),
+        Err(e) => eprintln!("note: could not save the schema to {}: {e}", args.save.display()),
+    }
+    let findings = match crate::moveo::schema::validate_all(sdl, api.queries()) {
+        Ok(findings) => findings,
+        Err(e) => return fail(&format!("the schema could not be read: {e}"), false),
+    };
+    for f in &findings {
+        let from = f.overridden_by.as_deref().map(|p| format!(" [overridden by {p}]")).unwrap_or_default();
+        if f.problems.is_empty() {
+            println!("  ok     {} ({}){from}", f.operation, f.file);
+        } else {
+            println!("  WRONG  {} ({}){from}", f.operation, f.file);
+            for problem in &f.problems {
+                println!("           {}", crate::report::text::one_line(problem));
+            }
+        }
+    }
+    let wrong = findings.iter().filter(|f| !f.problems.is_empty()).count();
+    if wrong == 0 {
+        println!("All {} query documents are valid against the schema.", findings.len());
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "{wrong} of {} query documents do not fit the schema. Correct a copy of each in a folder and point \
+             MOVEO_QUERIES_DIR at it (on Lambda: upload it under queries/ in the report bucket).",
+            findings.len()
+        );
+        ExitCode::FAILURE
+    }
 }
 
 fn print_check_line(line: &crate::moveo::CheckLine) {

@@ -136,6 +136,15 @@ pub struct CheckArgs {
     /// Check with this report's account, key and filters (needed when there are several).
     #[arg(long, value_name = "ID")]
     pub report: Option<String>,
+
+    /// Read the endpoint's schema by introspection, save it as SDL and validate every query
+    /// document against it, naming each unknown field, argument or type.
+    #[arg(long)]
+    pub schema: bool,
+
+    /// Where --schema saves the SDL.
+    #[arg(long, default_value = "out/moveo-schema.graphql", value_name = "FILE")]
+    pub save: PathBuf,
 }
 
 #[derive(Debug, Args)]

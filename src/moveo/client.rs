@@ -205,6 +205,12 @@ impl GraphqlClient {
         decode_rows(query, data)
     }
 
+    /// Runs a query with no variables and returns its whole `data` object (introspection).
+    pub async fn data(&self, query: &Query, credentials: &Credentials) -> Result<Map<String, Value>, FetchError> {
+        let body = serde_json::json!({ "query": &*query.text, "operationName": query.operation() });
+        self.post(query, credentials, serde_json::to_vec(&body).expect("JSON values always serialise")).await
+    }
+
     async fn post(
         &self,
         query: &Query,

@@ -11,6 +11,7 @@ pub mod client;
 pub mod keys;
 pub mod queries;
 pub mod rows;
+pub mod schema;
 pub mod variables;
 
 use crate::analytics::{
@@ -77,6 +78,18 @@ impl MoveoApi {
 
     fn vars(call: &Call, window: &Window, limit: Option<u32>) -> Map<String, Value> {
         variables::candidates(window, &call.credentials.account_id, &call.spec.filters, limit)
+    }
+
+    /// The endpoint's schema as SDL, by introspection (`check --schema`).
+    pub async fn schema_sdl(&self, spec: &ReportSpec) -> Result<String, FetchError> {
+        let call = self.call(spec).await?;
+        let query = Query::builtin(&schema::INTROSPECTION);
+        let data = self.client.data(&query, &call.credentials).await?;
+        schema::sdl_from_introspection(&Value::Object(data)).map_err(|detail| FetchError::Shape {
+            operation: schema::INTROSPECTION.operation.to_string(),
+            field: "__schema".into(),
+            detail,
+        })
     }
 
     /// Runs every operation once over `window`, for `moveo-reports check`: the

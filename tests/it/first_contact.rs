@@ -222,3 +222,52 @@ async fn a_503_on_the_same_query_fails_the_run_as_retryable_with_nothing_sent() 
     assert!(err.to_string().contains("TopIntentsV2: Moveo is unavailable after 3 attempts"), "{err}");
     assert!(report_files(dir.path()).is_empty(), "no degraded report from a blip");
 }
+
+fn check_schema(server: &StandIn, dir: &Path, queries_dir: Option<&Path>) -> Output {
+    let mut cmd = cli();
+    cmd.args(["check", "--schema", "--save"])
+        .arg(dir.join("schema.graphql"))
+        .env("MOVEO_API_URL", server.url())
+        .env("MOVEO_API_KEY", STANDIN_KEY)
+        .env("MOVEO_ACCOUNT_ID", STANDIN_ACCOUNT);
+    if let Some(q) = queries_dir {
+        cmd.env("MOVEO_QUERIES_DIR", q);
+    }
+    run(&mut cmd)
+}
+
+#[tokio::test]
+async fn check_schema_validates_every_document_and_names_a_renamed_field_with_the_schemas_name() {
+    let server = StandIn::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Every document validates against the schema the stand-in serves, read by introspection.
+    let all = check_schema(&server, dir.path(), None);
+    let said = stdout(&all);
+    assert!(all.status.success(), "{said}\n{}", stderr(&all));
+    assert_eq!(said.lines().filter(|l| l.trim_start().starts_with("ok ")).count(), 24, "{said}");
+    let sdl = std::fs::read_to_string(dir.path().join("schema.graphql")).unwrap();
+    assert!(sdl.contains("top_intents_v2(") && sdl.contains("schema {"), "the SDL is saved");
+
+    // A copy of one query with a field renamed: that field, and the name the schema has.
+    let fixes = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(repo().join("src/moveo/queries/top_intents_v2.graphql")).unwrap();
+    std::fs::write(fixes.path().join("top_intents_v2.graphql"), original.replace("    counts\n", "    count\n"))
+        .unwrap();
+    let wrong = check_schema(&server, dir.path(), Some(fixes.path()));
+    let said = stdout(&wrong);
+    assert_eq!(wrong.status.code(), Some(1), "{said}");
+    let at = said
+        .lines()
+        .position(|l| l.contains("WRONG") && l.contains("TopIntentsV2"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let problem = said.lines().nth(at + 1).unwrap();
+    assert!(problem.contains("`count`") && problem.contains("the schema has `counts`"), "{problem}");
+    assert_eq!(said.lines().filter(|l| l.contains("WRONG")).count(), 1, "{said}");
+
+    // Without introspection, it says so and runs each query as `check` does.
+    server.scenario(serde_json::json!({"introspection": false})).await;
+    let fallback = check_schema(&server, dir.path(), None);
+    let said = stdout(&fallback);
+    assert!(said.contains("Introspection is disabled"), "{said}");
+    assert!(said.contains("The report counts sessions with"), "{said}");
+}

@@ -69,7 +69,8 @@ Control API (JSON, no auth)
 * ``POST /_control/scenario`` body ``{"mode": "ok"|"unauthorized"|"rate_limited"|"unavailable"|"errors"|
   "empty"|"hostile", "latency_ms": int, "retry_after": int, "fail_times": int, "bucket_align":
   "start"|"calendar", "schema": "assumed"|"drifted", "operations": [name, ...]|null, "spike":
-  {"date": "YYYY-MM-DD", "factor": n}|null}`` (``spike`` multiplies that day's sessions in daily
+  {"date": "YYYY-MM-DD", "factor": n}|null, "introspection": true|false}`` (``introspection`` false answers
+  ``__schema`` queries as Hasura does when it is disabled; ``spike`` multiplies that day's sessions in daily
   LogsSessionsIntervalV2 buckets, to plant an anomaly; factor 0 is a day whose data has not arrived yet). Every key is optional; an absent key takes its default (mode "ok", latency_ms 0,
   retry_after 1, fail_times -1, bucket_align "start"), i.e. each POST replaces the whole scenario. Unknown
   keys or bad values: HTTP 400 ``{"ok": false, "error": "..."}``. Answer: ``{"ok": true, "scenario":
@@ -1099,7 +1100,7 @@ for _root in drifted_roots():
 
 MODES = {"ok", "unauthorized", "rate_limited", "unavailable", "errors", "empty", "hostile"}
 DEFAULT_SCENARIO = {"mode": "ok", "latency_ms": 0, "retry_after": 1, "fail_times": -1, "bucket_align": "start",
-                    "schema": "assumed", "operations": None, "spike": None}
+                    "schema": "assumed", "operations": None, "spike": None, "introspection": True}
 LOCK = threading.Lock()
 STATE = {"scenario": dict(DEFAULT_SCENARIO, remaining=-1), "log": [], "in_flight": {}, "peak_in_flight": {}}
 
@@ -1142,6 +1143,9 @@ def run_graphql(body, mode: str, scenario: dict) -> tuple[str | None, dict]:
     except GraphQLError as e:
         return op_name, err(f"not a valid graphql query: {e.message}", "validation-failed")
     schema = DRIFTED_SCHEMA if scenario["schema"] == "drifted" else SCHEMA
+    if not scenario.get("introspection", True) and ("__schema" in query or "__type" in query):
+        # As Hasura answers when introspection is disabled for the role.
+        return op_name, err("field '__schema' not found in type: 'query_root'", "validation-failed")
     errors = validate(schema, document)
     if errors:
         return op_name, {"errors": [{"message": e.message, "extensions": {"code": "validation-failed"}}
@@ -1268,6 +1272,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"ok": False, "error": "bucket_align must be 'start' or 'calendar'"})
         if sc["schema"] not in ("assumed", "drifted"):
             return self._send(400, {"ok": False, "error": "schema must be 'assumed' or 'drifted'"})
+        if not isinstance(sc["introspection"], bool):
+            return self._send(400, {"ok": False, "error": "introspection must be true or false"})
         spike = sc["spike"]
         if spike is not None and not (isinstance(spike, dict) and isinstance(spike.get("date"), str)
                                       and isinstance(spike.get("factor"), int) and spike["factor"] >= 0):
