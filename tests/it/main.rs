@@ -14,4 +14,5 @@ mod local_report;
 mod locale;
 mod moveo_api;
 mod presentation;
+mod properties;
 mod trying;
