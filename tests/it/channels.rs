@@ -303,3 +303,62 @@ secret = "env:BRAND_A_HOOK_SECRET"
     assert!(test.status.success());
     assert_eq!(rt.block_on(hooks.received("/slack/secret-part")).len(), 1);
 }
+
+/// The API key, a webhook URL's secret part and a signing key appear nowhere: not in the
+/// output at `RUST_LOG=trace`, not in the archive, the run records or the mail.
+#[test]
+fn secrets_appear_in_nothing_written_even_at_trace_level() {
+    let hooks = Receiver::start();
+    let server = StandIn::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reports.toml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"
+[[report]]
+id = "brand-a"
+account_id = "{STANDIN_ACCOUNT}"
+api_key_env = "BRAND_A_KEY"
+cadences = ["weekly"]
+
+[report.audience]
+to = ["cx@brand-a.example"]
+
+[[report.audience.slack]]
+name = "cx-weekly"
+url = "env:BRAND_A_SLACK_URL"
+
+[[report.audience.webhook]]
+name = "bi"
+url = "env:BRAND_A_HOOK_URL"
+secret = "env:BRAND_A_HOOK_SECRET"
+"#
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut cmd = cli();
+    cmd.env("RUST_LOG", "trace")
+        .env("REPORTS_CONFIG", &file)
+        .env("MOVEO_API_URL", server.url())
+        .env("BRAND_A_KEY", STANDIN_KEY)
+        .env("BRAND_A_SLACK_URL", hooks.url("/slack/T0-secret-part"))
+        .env("BRAND_A_HOOK_URL", hooks.url("/hook/another-secret-part"))
+        .env("BRAND_A_HOOK_SECRET", SECRET)
+        .args(["report", "--period", "weekly", "--out"])
+        .arg(&out);
+    let done = run(&mut cmd);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let mut written = vec![("stdout".to_string(), done.stdout.clone()), ("stderr".to_string(), done.stderr.clone())];
+    assert!(done.stderr.len() > 10_000, "trace logging is on: {} bytes", done.stderr.len());
+    for path in files_under(&out) {
+        written.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+    }
+    for secret in [STANDIN_KEY, "T0-secret-part", "another-secret-part", SECRET] {
+        for (what, bytes) in &written {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(secret), "{secret} appears in {what}");
+        }
+    }
+}
