@@ -102,3 +102,43 @@ fn the_glob_matches_as_iam_does() {
     assert!(glob("queries/*", "queries/"));
     assert!(!glob("reports/*", "elsewhere/reports/x"));
 }
+
+/// Resources as written: ARNs (`Fn::Sub` too) and `Fn::GetAtt` references as `Name.Attribute`.
+fn named(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(named).collect(),
+        Value::Object(o) if o.contains_key("Fn::GetAtt") => vec![strings(&o["Fn::GetAtt"]).join(".")],
+        _ => strings(v),
+    }
+}
+
+fn template() -> Value {
+    let script = "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
+    let out = std::process::Command::new(python())
+        .args(["-c", script])
+        .arg(repo().join("infra/template.yaml"))
+        .output()
+        .expect("python with PyYAML (scripts/test.sh installs it)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn no_policy_grants_s3_ses_or_sqs_on_every_resource_and_the_worker_knows_the_queues_receive_count() {
+    let t = template();
+    for (name, resource) in t["Resources"].as_object().unwrap() {
+        let policies = resource["Properties"]["Policies"].as_array().cloned().unwrap_or_default();
+        for statement in policies.iter().flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default()) {
+            let actions = strings(&statement["Action"]);
+            if actions.iter().any(|a| ["s3:", "ses:", "sqs:"].iter().any(|s| a.starts_with(s))) {
+                let resources = named(&statement["Resource"]);
+                assert!(!resources.is_empty(), "{name}: {statement}");
+                assert!(resources.iter().all(|r| r != "*"), "{name} grants {actions:?} on *");
+            }
+        }
+    }
+    // The worker tells owners on the last receive: it must know the queue's count.
+    let max = &t["Resources"]["ReportQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"];
+    let told = &t["Globals"]["Function"]["Environment"]["Variables"]["JOB_MAX_RECEIVES"];
+    assert_eq!(told.as_str().and_then(|s| s.parse::<u64>().ok()), max.as_u64(), "JOB_MAX_RECEIVES vs maxReceiveCount");
+}
