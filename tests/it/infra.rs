@@ -4,20 +4,28 @@ use crate::helpers::*;
 use serde_json::Value;
 use std::path::Path;
 
-/// The function's IAM statements, read with a real YAML parser (PyYAML, which
-/// the SAM CLI brings into the test tools).
-fn policy_statements() -> Vec<Value> {
-    let script = "import json, sys, yaml\n\
-        t = yaml.safe_load(open(sys.argv[1]))\n\
-        print(json.dumps(t['Resources']['ReportFunction']['Properties']['Policies']))";
+/// The whole template, read with a real YAML parser (PyYAML, which the SAM CLI
+/// brings into the test tools).
+fn template() -> Value {
+    let script = "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
     let out = std::process::Command::new(python())
         .args(["-c", script])
         .arg(repo().join("infra/template.yaml"))
         .output()
         .expect("python with PyYAML (scripts/test.sh installs it)");
     assert!(out.status.success(), "{}", stderr(&out));
-    let policies: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The IAM statements of one resource's `Policies`.
+fn statements(resource: &Value) -> Vec<Value> {
+    let policies = resource["Properties"]["Policies"].as_array().cloned().unwrap_or_default();
     policies.iter().flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default()).collect()
+}
+
+/// The worker's IAM statements.
+fn policy_statements() -> Vec<Value> {
+    statements(&template()["Resources"]["ReportFunction"])
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -112,23 +120,11 @@ fn named(v: &Value) -> Vec<String> {
     }
 }
 
-fn template() -> Value {
-    let script = "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .arg(repo().join("infra/template.yaml"))
-        .output()
-        .expect("python with PyYAML (scripts/test.sh installs it)");
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn no_policy_grants_s3_ses_or_sqs_on_every_resource_and_the_worker_knows_the_queues_receive_count() {
     let t = template();
     for (name, resource) in t["Resources"].as_object().unwrap() {
-        let policies = resource["Properties"]["Policies"].as_array().cloned().unwrap_or_default();
-        for statement in policies.iter().flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default()) {
+        for statement in statements(resource) {
             let actions = strings(&statement["Action"]);
             if actions.iter().any(|a| ["s3:", "ses:", "sqs:"].iter().any(|s| a.starts_with(s))) {
                 let resources = named(&statement["Resource"]);
