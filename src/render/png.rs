@@ -30,41 +30,40 @@ fn exact_palette(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut index: HashMap<[u8; 3], u8> = HashMap::new();
     let mut palette = Vec::new();
     let mut indices = Vec::with_capacity(rgb.len() / 3);
-    // Charts are long runs of one colour: the previous pixel answers most lookups.
-    let mut last: Option<([u8; 3], u8)> = None;
-    for px in rgb.chunks_exact(3) {
-        let key = [px[0], px[1], px[2]];
-        if let Some((_, i)) = last.filter(|(c, _)| *c == key) {
-            indices.push(i);
-            continue;
-        }
-        let i = match index.get(&key) {
+    for (colour, n) in runs(rgb) {
+        let i = match index.get(&colour) {
             Some(&i) => i,
             None => {
                 if index.len() == 256 {
                     return None;
                 }
                 let i = index.len() as u8;
-                index.insert(key, i);
-                palette.extend_from_slice(&key);
+                index.insert(colour, i);
+                palette.extend_from_slice(&colour);
                 i
             }
         };
-        last = Some((key, i));
-        indices.push(i);
+        indices.resize(indices.len() + n, i);
     }
     Some((palette, indices))
 }
 
 /// Runs of one colour, in order: charts are mostly long runs, so each costs one lookup.
+/// Plain index arithmetic, not iterator adapters: every test renders charts in a debug build.
 fn runs(rgb: &[u8]) -> impl Iterator<Item = ([u8; 3], usize)> + '_ {
-    let mut pixels = rgb.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).peekable();
+    let end = rgb.len() - rgb.len() % 3;
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let colour = pixels.next()?;
-        let mut n = 1;
-        while pixels.next_if_eq(&colour).is_some() {
-            n += 1;
+        if at >= end {
+            return None;
         }
+        let colour = [rgb[at], rgb[at + 1], rgb[at + 2]];
+        let mut next = at + 3;
+        while next < end && rgb[next] == colour[0] && rgb[next + 1] == colour[1] && rgb[next + 2] == colour[2] {
+            next += 3;
+        }
+        let n = (next - at) / 3;
+        at = next;
         Some((colour, n))
     })
 }
@@ -89,7 +88,7 @@ fn quantised(rgb: &[u8]) -> (Vec<u8>, Vec<u8>) {
         colours.iter().map(|&(c, _)| (c, quant.index_of(&[c[0], c[1], c[2], 255]) as u8)).collect();
     let mut indices = Vec::with_capacity(rgb.len() / 3);
     for (colour, n) in runs(rgb) {
-        indices.extend(std::iter::repeat_n(index[&colour], n));
+        indices.resize(indices.len() + n, index[&colour]);
     }
     (quant.color_map_rgb(), indices)
 }
