@@ -252,11 +252,13 @@ pub async fn load_aws() -> aws_config::SdkConfig {
     use aws_config::timeout::TimeoutConfig;
     use std::time::Duration;
     // The SDK sets no operation timeout by default: a hung S3 or SES call would
-    // hold a Lambda until its own timeout, with nothing said about why.
+    // hold a Lambda until its own timeout, with nothing said about why. Our calls
+    // carry at most a few hundred KB, which S3 and SES answer within a second:
+    // 10 s per attempt is generous, and 25 s bounds all of an operation's retries.
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .operation_timeout(Duration::from_secs(60))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(25))
         .build();
     aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts).load().await
 }
@@ -353,7 +355,14 @@ pub async fn report(args: ReportArgs, config: Config) -> ExitCode {
                 }
             }
             Err(e) => {
-                fail(&e.to_string(), e.is_retryable());
+                eprintln!("error: {e}");
+                match e.is_retryable() {
+                    true => eprintln!(
+                        "  kind: {} (a passing problem: running the same command again can succeed)",
+                        e.error_type()
+                    ),
+                    false => eprintln!("  kind: {}", e.error_type()),
+                }
                 code = exit::FAILED;
             }
         }
@@ -446,7 +455,15 @@ pub async fn history(args: crate::cli::HistoryArgs, config: Config) -> ExitCode 
             ExitCode::SUCCESS
         }
         Ok(records) => {
-            print!("{}", crate::runs::table(&records));
+            let mut notes = Vec::with_capacity(records.len());
+            for record in &records {
+                let claims = match crate::runs::claims_of(&store, record).await {
+                    Ok(claims) => claims,
+                    Err(e) => return fail(&e.to_string(), e.is_retryable()),
+                };
+                notes.push(claims.iter().map(|c| crate::runs::explain(c, record.rerun.as_deref())).collect());
+            }
+            print!("{}", crate::runs::table(&records, &notes));
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e.to_string(), e.is_retryable()),
@@ -511,6 +528,7 @@ pub async fn check(args: CheckArgs, config: Config) -> ExitCode {
         locale: None,
         test_to: None,
         to: None,
+        only: Vec::new(),
         dry_run: true,
         resend: false,
         now: chrono::Utc::now(),

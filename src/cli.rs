@@ -117,6 +117,11 @@ pub struct ReportArgs {
     #[arg(long, conflicts_with = "dry_run")]
     pub resend: bool,
 
+    /// Deliver to these targets only: `email`, a chat kind (`slack`, `teams`, `webhook`) or one
+    /// chat target as `kind:name`. With --resend: one target again, after a send that was never confirmed.
+    #[arg(long, value_name = "TARGET,…", value_delimiter = ',', conflicts_with = "test_to")]
+    pub only: Vec<String>,
+
     /// Render into --out and print where to open it; send nothing, record nothing.
     #[arg(long, conflicts_with_all = ["resend", "test_to"])]
     pub preview: bool,
@@ -209,6 +214,7 @@ impl ReportArgs {
             tz: self.tz,
             locale: self.locale,
             to: self.recipients.as_ref().map(|r| r.0.clone()),
+            only: self.only.clone(),
             test_to: self.test_to.clone(),
             dry_run: self.dry_run || self.preview,
             resend: self.resend,

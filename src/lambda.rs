@@ -47,6 +47,9 @@ struct ReportEvent {
     dry_run: bool,
     #[serde(default)]
     resend: bool,
+    /// Only these targets: "email", "slack", "slack:cx-weekly" (with `resend`, one target again).
+    #[serde(default)]
+    only: Vec<String>,
 }
 
 const EXAMPLE: &str = r#"{"period":"weekly","timezone":"Europe/Berlin","scheduled_time":"<aws.scheduler.scheduled-time>"} or {"from":"2026-10-01","to":"2026-10-15"}"#;
@@ -125,6 +128,7 @@ pub fn parse_event(value: Value, request_id: &str, now: DateTime<Utc>) -> Result
         tz,
         locale,
         to,
+        only: event.only,
         test_to: None,
         dry_run: event.dry_run,
         resend: event.resend,

@@ -49,6 +49,8 @@ pub struct Overrides {
     pub locale: Option<crate::locale::Locale>,
     /// Replaces each report's whole audience (to, cc and bcc): "send it to me" reaches no one else.
     pub to: Option<Vec<String>>,
+    /// Only these targets of the audience (`email`, `slack`, `slack:cx-weekly`); empty: all.
+    pub only: Vec<String>,
     /// A test send to this one address (`--test-to`): outside the exactly-once records.
     pub test_to: Option<String>,
     pub dry_run: bool,
@@ -62,6 +64,8 @@ pub struct Overrides {
 pub enum SelectionError {
     #[error("there is no report '{0}'; this deployment has: {1}")]
     Unknown(String, String),
+    #[error("report '{0}' has no target '{1}' (--only); its targets: {2}")]
+    NoTarget(String, String, String),
     #[error("this deployment has {0} reports ({1}): name one with --report ID (\"report\" in an event), or use --all")]
     Ambiguous(usize, String),
 }
@@ -88,27 +92,72 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
             })
             .collect(),
     };
-    Ok(chosen
+    chosen
         .into_iter()
-        .map(|spec| ReportRequest {
-            spec: match o.locale {
-                Some(locale) if locale != spec.locale => Arc::new(ReportSpec { locale, ..(**spec).clone() }),
-                _ => spec.clone(),
-            },
-            period: o.period.request(),
-            tz: o.tz.unwrap_or(spec.timezone),
-            now: o.now,
-            audience: match (&o.test_to, &o.to) {
+        .map(|spec| {
+            let audience = match (&o.test_to, &o.to) {
                 (Some(me), _) => Audience::email(Recipients { to: vec![me.clone()], ..Recipients::default() }),
                 (None, Some(to)) => Audience::email(Recipients { to: to.clone(), ..Recipients::default() }),
                 (None, None) => spec.audience.clone(),
-            },
-            test: o.test_to.is_some(),
-            dry_run: o.dry_run,
-            resend: o.resend,
-            request_id: o.request_id.clone(),
+            };
+            Ok(ReportRequest {
+                spec: match o.locale {
+                    Some(locale) if locale != spec.locale => Arc::new(ReportSpec { locale, ..(**spec).clone() }),
+                    _ => spec.clone(),
+                },
+                period: o.period.request(),
+                tz: o.tz.unwrap_or(spec.timezone),
+                now: o.now,
+                audience: only(audience, &o.only)
+                    .map_err(|target| SelectionError::NoTarget(spec.id.clone(), target, targets(&spec.audience)))?,
+                test: o.test_to.is_some(),
+                dry_run: o.dry_run,
+                resend: o.resend,
+                request_id: o.request_id.clone(),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// The targets `selectors` name, or the first selector that names none.
+fn only(audience: Audience, selectors: &[String]) -> Result<Audience, String> {
+    if selectors.is_empty() {
+        return Ok(audience);
+    }
+    let picks = |kind: &str, name: &str| {
+        selectors.iter().any(|s| match s.split_once(':') {
+            Some((k, n)) => k.eq_ignore_ascii_case(kind) && n == name,
+            None => s.eq_ignore_ascii_case(kind),
+        })
+    };
+    let mut kept = Audience { email: Recipients::default(), chats: Vec::new() };
+    if picks("email", "") && !audience.email.is_empty() {
+        kept.email = audience.email.clone();
+    }
+    kept.chats = audience.chats.iter().filter(|c| picks(c.kind.as_str(), &c.name)).cloned().collect();
+    // Each selector must name something, so a typo never silently sends nothing.
+    for selector in selectors {
+        let (kind, name) = selector.split_once(':').unwrap_or((selector, ""));
+        let named = match kind.to_ascii_lowercase().as_str() {
+            "email" => !kept.email.is_empty(),
+            kind => kept.chats.iter().any(|c| c.kind.as_str() == kind && (name.is_empty() || c.name == name)),
+        };
+        if !named {
+            return Err(selector.clone());
+        }
+    }
+    Ok(kept)
+}
+
+fn targets(audience: &Audience) -> String {
+    let email = (!audience.email.is_empty()).then(|| "email".to_string());
+    let chats = audience.chats.iter().map(|c| format!("{}:{}", c.kind.as_str(), c.name));
+    let all: Vec<String> = email.into_iter().chain(chats).collect();
+    if all.is_empty() {
+        "none".into()
+    } else {
+        all.join(", ")
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +198,7 @@ mod tests {
             tz: None,
             locale: None,
             to: None,
+            only: Vec::new(),
             test_to: None,
             dry_run: false,
             resend: false,

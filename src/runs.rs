@@ -1,8 +1,11 @@
 //! The run history: one record per run under `runs/{report}/` in the store, failed
 //! runs included, so a report that stopped going out is seen, not guessed at.
+//! A run writes its record when it starts (`running`) and again when it ends, so a
+//! process that was killed, ran out of memory or timed out leaves a record with no
+//! end, and `history` shows what that run claimed and how to finish it.
 //! `moveo-reports history` reads them back, newest first.
 
-use crate::deliver::ReportStore;
+use crate::deliver::{ClaimStatus, DeliveryRecord, ReportStore, StoreError};
 use crate::pipeline::{Outcome, RunError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,8 +19,10 @@ pub struct RunRecord {
     /// `weekly 2026-11-16_2026-11-22 (Europe/Berlin)`, or what was asked when no period could be made.
     pub period: String,
     pub started_at: DateTime<Utc>,
-    pub finished_at: DateTime<Utc>,
-    /// `sent`, `already_delivered`, `no_recipients`, `test` or `failed`.
+    /// None while the run goes on, and for good when it was stopped from outside.
+    #[serde(default)]
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `running` (no end recorded), `sent`, `already_delivered`, `no_recipients`, `test` or `failed`.
     pub status: String,
     /// `complete` or `partial` (sections left out); none when the run failed.
     pub outcome: Option<String>,
@@ -27,6 +32,19 @@ pub struct RunRecord {
     pub timings_ms: std::collections::BTreeMap<String, u64>,
     pub request_id: String,
     pub error: Option<Failure>,
+    /// Where the period is archived and its delivery claims live (`reports/{id}/{kind}/{slug}`).
+    #[serde(default)]
+    pub archive: Option<String>,
+    /// `--report ID --from DATE --to DATE --tz ZONE`: the same period again.
+    #[serde(default)]
+    pub rerun: Option<String>,
+}
+
+/// Where a run's period lives, known once its period is.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub archive: Option<String>,
+    pub rerun: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +62,31 @@ pub struct Failure {
 }
 
 impl RunRecord {
+    /// The record of a run that has just started.
+    pub fn started(
+        report: &str,
+        period: String,
+        request_id: &str,
+        started_at: DateTime<Utc>,
+        place: Place,
+    ) -> RunRecord {
+        RunRecord {
+            report: report.to_string(),
+            period,
+            started_at,
+            finished_at: None,
+            status: "running".into(),
+            outcome: None,
+            channels: Vec::new(),
+            timings_ms: Default::default(),
+            request_id: request_id.to_string(),
+            error: None,
+            archive: place.archive,
+            rerun: place.rerun,
+        }
+    }
+
+    /// The record of a run that ended with `result`; it replaces the started one (same key).
     pub fn new(
         report: &str,
         period: String,
@@ -51,6 +94,7 @@ impl RunRecord {
         started_at: DateTime<Utc>,
         result: &Result<Outcome, RunError>,
         test: bool,
+        place: Place,
     ) -> RunRecord {
         let line = |d: &crate::deliver::ChannelDelivery| ChannelLine {
             channel: d.channel.clone(),
@@ -98,13 +142,27 @@ impl RunRecord {
             report: report.to_string(),
             period,
             started_at,
-            finished_at: Utc::now(),
+            finished_at: Some(Utc::now()),
             status,
             outcome,
             channels,
             timings_ms,
             request_id: request_id.to_string(),
             error,
+            archive: place.archive,
+            rerun: place.rerun,
+        }
+    }
+
+    /// Whether the run never recorded an end. Lambda stops a function at 15 minutes, so an
+    /// older record without an end was stopped from outside.
+    pub fn unfinished(&self) -> Option<&'static str> {
+        match self.finished_at {
+            Some(_) => None,
+            None if Utc::now() - self.started_at > chrono::Duration::minutes(15) => {
+                Some("stopped before it ended (killed, out of memory or timed out)")
+            }
+            None => Some("no end recorded yet: still running, or stopped (killed, out of memory or timed out)"),
         }
     }
 
@@ -153,19 +211,73 @@ fn file_name(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
-/// The records as a table, for people.
-pub fn table(records: &[RunRecord]) -> String {
+/// The delivery claims a run made, when they need explaining: all of them for a run
+/// with no end, the unconfirmed ones (`sending`, `unknown`) for any other.
+pub async fn claims_of<S: ReportStore>(store: &S, record: &RunRecord) -> Result<Vec<DeliveryRecord>, StoreError> {
+    let Some(archive) = &record.archive else { return Ok(Vec::new()) };
+    if record.status == "already_delivered" || record.status == "test" {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for key in store.list(&format!("{archive}/deliveries/")).await? {
+        let Some(bytes) = store.get(&key).await? else { continue };
+        let Ok(claim) = serde_json::from_slice::<DeliveryRecord>(&bytes) else { continue };
+        let open = claim.status != ClaimStatus::Sent;
+        if claim.request_id == record.request_id && (open || record.finished_at.is_none()) {
+            out.push(claim);
+        }
+    }
+    out.sort_by_key(|c| c.claimed_at);
+    Ok(out)
+}
+
+/// One claim in words, with the command that finishes it when it is unconfirmed.
+pub fn explain(claim: &DeliveryRecord, rerun: Option<&str>) -> String {
+    let target = match claim.channel.as_str() {
+        "email" | "" => format!("email to {}", claim.recipients.join(", ")),
+        _ => claim.recipients.join(", "),
+    };
+    let selector = match claim.channel.as_str() {
+        "email" | "" => "email".to_string(),
+        kind => {
+            let name = claim.recipients.first().and_then(|l| l.split('\'').nth(1)).unwrap_or("");
+            format!("{kind}:{name}")
+        }
+    };
+    match (claim.status, claim.sent_at) {
+        (ClaimStatus::Sent, Some(at)) => format!(
+            "{target}: sent {} (id {})",
+            at.format("%Y-%m-%d %H:%M:%S"),
+            claim.message_id.as_deref().unwrap_or("-")
+        ),
+        (status, _) => {
+            let how = match rerun {
+                Some(args) => format!("moveo-reports report {args} --resend --only {selector}"),
+                None => format!("--resend --only {selector}"),
+            };
+            format!(
+                "{target}: claimed {}, never confirmed ({status}); it may or may not have gone out, and no retry \
+                 sends it. If it did not arrive: {how}",
+                claim.claimed_at.format("%Y-%m-%d %H:%M:%S"),
+            )
+        }
+    }
+}
+
+/// The records as a table, for people; `notes[i]` are printed in full under row `i`.
+pub fn table(records: &[RunRecord], notes: &[Vec<String>]) -> String {
     let mut out = format!(
         "{:<20} {:<20} {:<36} {:<18} {:>8}  {}\n",
         "started (UTC)", "report", "period", "status", "seconds", "channels / error"
     );
-    for r in records {
-        let seconds = (r.finished_at - r.started_at).num_milliseconds() as f64 / 1000.0;
+    for (i, r) in records.iter().enumerate() {
+        let seconds = r.finished_at.map_or(0.0, |end| (end - r.started_at).num_milliseconds() as f64 / 1000.0);
         let status = match (&r.status[..], r.outcome.as_deref()) {
             (s, Some("partial")) => format!("{s} (partial)"),
             (s, _) => s.to_string(),
         };
         let detail = match &r.error {
+            _ if r.finished_at.is_none() => r.unfinished().unwrap_or_default().to_string(),
             Some(e) if r.channels.is_empty() => {
                 format!("{}{}: {}", e.kind, if e.retryable { " (retryable)" } else { "" }, e.message)
             }
@@ -180,6 +292,9 @@ pub fn table(records: &[RunRecord]) -> String {
             seconds,
             crate::report::text::clip(&crate::report::text::one_line(&detail), 160)
         ));
+        for note in notes.get(i).into_iter().flatten() {
+            out.push_str(&format!("    {note}\n"));
+        }
     }
     out
 }

@@ -286,8 +286,8 @@ impl std::fmt::Display for Delivery {
             Delivery::AlreadyDelivered { state, claimed_at, record, .. } => write!(
                 f,
                 "claimed for delivery at {} by an earlier run that never confirmed sending (state: {state}); it may not \
-                 have gone out, and nothing is sent automatically. If it did not arrive: --resend, or \"resend\": true \
-                 in the event. Record: {record}",
+                 have gone out, and nothing is sent automatically (`moveo-reports history` shows the run). If it did \
+                 not arrive: --resend --only this target, or \"resend\": true and \"only\" in the event. Record: {record}",
                 claimed_at.format("%Y-%m-%d %H:%M UTC"),
             ),
             Delivery::DryRun => write!(f, "dry run: nothing sent"),

@@ -232,14 +232,29 @@ impl<R: ReportStore> Protocol<'_, R> {
             outcome: Some(Completeness::of(claim.left_out)),
             left_out: claim.left_out.to_vec(),
         };
+        let ours = |holder: &DeliveryRecord| holder.request_id == claim.request_id && holder.claimed_at == claimed_at;
         let mut tries = 0;
-        while !self.store.put_if_absent(&key, "application/json", &json(&record)).await? {
+        loop {
+            let written = match self.store.put_if_absent(&key, "application/json", &json(&record)).await {
+                Ok(written) => written,
+                // No answer: the claim may have been written. If it was ours, we hold it;
+                // if nothing is there, nothing was claimed and trying later is safe.
+                Err(e) => match self.already_delivered(&key).await {
+                    Ok(Some(holder)) if ours(&holder) => {
+                        tracing::info!(key, "the claim was written although its answer was lost");
+                        true
+                    }
+                    Ok(Some(holder)) => return Ok(self.delivered(&key, holder)),
+                    Ok(None) | Err(_) => return Err(e.into()),
+                },
+            };
+            if written {
+                break;
+            }
             match self.already_delivered(&key).await? {
                 // Our own claim: the write succeeded, its answer was lost, and the
                 // SDK's retry found the object. Then we hold it and go on.
-                Some(holder) if holder.request_id == record.request_id && holder.claimed_at == record.claimed_at => {
-                    break
-                }
+                Some(holder) if ours(&holder) => break,
                 Some(holder) => return Ok(self.delivered(&key, holder)),
                 // Another run's write in flight (S3 409), or a claim released just now:
                 // never assume it is ours; claim again, and give up as retryable.

@@ -102,8 +102,10 @@ impl S3Store {
             SdkError::ServiceError(service) => {
                 let status = service.raw().status().as_u16();
                 let code = service.err().code().unwrap_or("");
-                // Throttling and 5xx pass; a missing bucket or a denied write does not.
-                (400..500).contains(&status) && !matches!(code, "SlowDown" | "Throttling" | "RequestTimeout")
+                // Throttling (429, whatever its body) and 5xx pass; a missing bucket or a denied write does not.
+                (400..500).contains(&status)
+                    && status != 429
+                    && !matches!(code, "SlowDown" | "Throttling" | "RequestTimeout")
             }
             SdkError::ConstructionFailure(_) => true,
             _ => false,

@@ -58,8 +58,11 @@ where
     let service = match &e {
         SdkError::ServiceError(service) => service,
         SdkError::ConstructionFailure(_) => return MailError::Rejected(format!("building the SES request: {detail}")),
-        // No connection was made, so nothing was sent.
-        SdkError::DispatchFailure(_) if detail.contains("Connect") || detail.contains("dns error") => {
+        // No connection was made, so nothing was sent. (hyper says "client error (Connect)";
+        // a reset of a connection already made, "connection error: Connection reset", is not that.)
+        SdkError::DispatchFailure(_)
+            if detail.contains("(Connect)") || detail.contains("tcp connect error") || detail.contains("dns error") =>
+        {
             return MailError::Unavailable(format!("SES could not be reached: {detail}"))
         }
         // The request may have arrived: a timeout or a lost response.
@@ -80,6 +83,9 @@ where
         }
         "Throttling" | "ThrottlingException" | "ServiceUnavailable" | "InternalFailure" => {
             MailError::Unavailable(format!("SES is busy ({code}): {message}"))
+        }
+        _ if service.raw().status().as_u16() == 429 => {
+            MailError::Unavailable(format!("SES is throttling ({code}): {detail}"))
         }
         _ if service.raw().status().is_server_error() => {
             MailError::Unavailable(format!("SES failed ({code}): {detail}"))

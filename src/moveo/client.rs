@@ -308,12 +308,13 @@ impl GraphqlClient {
             }
             _ => {}
         }
-        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|e| {
-            Attempt::Final(FetchError::Shape {
-                operation: op.into(),
-                field: "(body)".into(),
-                detail: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
-            })
+        // Not JSON at all is a cut or garbled answer (or a gateway's page), never a wrong
+        // query guess (a GraphQL server answers those in JSON): tried again, and in the end
+        // the run fails as passing instead of a section being left out.
+        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|e| Attempt::Transient {
+            detail: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
+            retry_after: None,
+            rate_limited: false,
         })?;
         if let Some(errors) = envelope.errors.filter(|e| !e.is_empty()) {
             let kind = classify(&errors);

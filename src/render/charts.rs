@@ -319,7 +319,7 @@ fn draw(name: &'static str, title: String, height: u32, paint: Paint) -> Result<
     titled(&SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area(), &title, &paint)
         .map_err(|e| fail(&e))?;
     let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(&e))?;
-    let svg = paint_opacity(&svg);
+    let svg = without_empty_rects(&paint_opacity(&svg));
     Ok(Chart { name, title, alt: String::new(), png, svg: Some(svg), width: WIDTH, height, spark: None })
 }
 
@@ -341,6 +341,28 @@ fn paint_opacity(svg: &str) -> String {
             out.push_str(&format!(" fill-opacity=\"{value}\" stroke-opacity=\"{value}\""));
         }
         rest = &rest[value_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A bar of zero is a rect of zero height, which SVG calls an error (usvg warns and
+/// skips it): drawn as nothing, so it is left out.
+fn without_empty_rects(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find("<rect ") {
+        out.push_str(&rest[..at]);
+        let Some(len) = rest[at..].find("/>") else {
+            rest = &rest[at..];
+            break;
+        };
+        let rect = &rest[at..at + len + 2];
+        let empty = ["height=\"0\"", "width=\"0\"", "height=\"-", "width=\"-"].iter().any(|a| rect.contains(a));
+        if !empty {
+            out.push_str(rect);
+        }
+        rest = &rest[at + len + 2..];
     }
     out.push_str(rest);
     out
@@ -644,6 +666,8 @@ mod tests {
 
     #[test]
     fn element_opacity_becomes_paint_opacity() {
+        let rects = r#"<rect x="1" y="2" width="3" height="0" fill="x"/><rect x="1" y="2" width="3" height="4"/>"#;
+        assert_eq!(without_empty_rects(rects), r#"<rect x="1" y="2" width="3" height="4"/>"#);
         let svg = r#"<line opacity="1" stroke="x"/><polyline fill="none" opacity="0.6" points="1"/>"#;
         assert_eq!(
             paint_opacity(svg),

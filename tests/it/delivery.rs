@@ -1,6 +1,7 @@
 //! Delivery for real: the archive in S3 and the mail through SES, both moto,
 //! started here. What users get is read back: S3 objects and the raw mail.
 
+use crate::chaos::{Chaos, Fault};
 use crate::helpers::*;
 use chrono::Utc;
 use moveo_reports::app::{self, Outbox, Store};
@@ -137,8 +138,9 @@ async fn an_s3_outage_sends_nothing_and_the_next_try_completes_the_job() {
     assert!(err.contains("running the same command again can succeed"), "{err}");
 
     // S3 reads work but every upload answers 503: the archive fails, so no mail goes out.
-    let proxy = FaultyProxy::start(moto.port, "PUT", Fault::Unavailable);
-    let s3_via_proxy = format!("http://127.0.0.1:{}", proxy.port);
+    let proxy = Chaos::start(moto.port);
+    proxy.inject(|h| h.method == "PUT", Fault::Status(503));
+    let s3_via_proxy = proxy.url();
     let failing = run(report_cli(&moto, dir.path()).env("AWS_ENDPOINT_URL_S3", &s3_via_proxy));
     assert!(!failing.status.success());
     let err = stderr(&failing);
@@ -201,8 +203,9 @@ async fn a_send_whose_answer_is_lost_is_never_repeated_automatically() {
     moto.prepare(true).await;
     let dir = tempfile::tempdir().unwrap();
     // SES receives the mail, but the answer never reaches us.
-    let proxy = FaultyProxy::start(moto.port, "POST", Fault::LoseAnswer);
-    let ses_via_proxy = format!("http://127.0.0.1:{}", proxy.port);
+    let proxy = Chaos::start(moto.port);
+    proxy.inject(|h| h.method == "POST", Fault::LoseAnswer);
+    let ses_via_proxy = proxy.url();
 
     let lost = run(report_cli(&moto, dir.path()).env("AWS_ENDPOINT_URL_SES", &ses_via_proxy));
     assert!(!lost.status.success());

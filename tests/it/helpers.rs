@@ -243,6 +243,11 @@ pub struct Moto {
 }
 
 pub const SENDER: &str = "reports@acme.example";
+
+const MOTO_MAIN: &str = "import os, sys, threading\n\
+threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()\n\
+from moto.server import main\n\
+main(sys.argv[1:])\n";
 pub const BUCKET: &str = "acme-reports";
 
 fn free_port() -> u16 {
@@ -253,9 +258,11 @@ impl Moto {
     pub fn start() -> Moto {
         use std::process::Stdio;
         let port = free_port();
+        // moto exits when its stdin closes, i.e. with the test process, even one that
+        // never drops it (a server shared by several tests).
         let child = Command::new(python())
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
+            .args(["-c", MOTO_MAIN, "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -343,91 +350,6 @@ impl Drop for Moto {
 /// A port nothing listens on, for outage tests.
 pub fn closed_port() -> u16 {
     free_port()
-}
-
-/// What the proxy does to a request it fails.
-#[derive(Clone, Copy)]
-pub enum Fault {
-    /// Answers 503 Service Unavailable.
-    Unavailable,
-    /// Reads the request, forwards it, then hangs up before the answer: the
-    /// server acted, the client never learns it.
-    LoseAnswer,
-}
-
-/// A small HTTP proxy in front of moto that fails every request of one method
-/// while `failing` is set: moto cannot inject server errors itself.
-pub struct FaultyProxy {
-    pub port: u16,
-    pub failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl FaultyProxy {
-    pub fn start(upstream: u16, fail_method: &'static str, fault: Fault) -> FaultyProxy {
-        use std::io::{Read, Write};
-        use std::sync::atomic::Ordering;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let flag = failing.clone();
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let flag = flag.clone();
-                std::thread::spawn(move || {
-                    let mut client = client;
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        if client.read(&mut byte).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        head.push(byte[0]);
-                    }
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    let fail = flag.load(Ordering::SeqCst) && text.starts_with(fail_method);
-                    if fail && matches!(fault, Fault::Unavailable) {
-                        let _ = client.write_all(
-                            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                        );
-                        return;
-                    }
-                    // One request per connection, so every request passes through this check.
-                    let head = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
-                    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
-                        return;
-                    };
-                    let _ = server.write_all(head.as_bytes());
-                    if fail {
-                        // Lose the answer: pass the body on, wait for moto to act, hang up.
-                        let length = text
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                            })
-                            .and_then(|v| v.parse::<usize>().ok())
-                            .unwrap_or(0);
-                        let mut body = vec![0u8; length];
-                        if client.read_exact(&mut body).is_ok() {
-                            let _ = server.write_all(&body);
-                            let mut answer = [0u8; 1];
-                            let _ = server.read(&mut answer);
-                        }
-                        return;
-                    }
-                    let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                    std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut c2, &mut s2);
-                    });
-                    let _ = std::io::copy(&mut server, &mut client);
-                });
-            }
-        });
-        FaultyProxy { port, failing }
-    }
-
-    pub fn heal(&self) {
-        self.failing.store(false, std::sync::atomic::Ordering::SeqCst);
-    }
 }
 
 /// The pipeline on `source`, archiving in `dir` and writing `.eml` files to `dir/outbox`.

@@ -2,8 +2,11 @@
 //! the real parts it needs (the CLI binary, the Moveo stand-in, moto) itself.
 
 mod channels;
+mod chaos;
+mod crashes;
 mod delivery;
 mod fanout;
+mod faults;
 mod first_contact;
 mod freshness;
 mod helpers;
