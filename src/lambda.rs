@@ -426,6 +426,9 @@ mod tests {
         assert_eq!(o.to, Some(vec!["a@x.com".to_string()]));
         assert_eq!(o.selection, Selection::One("brand-a".into()));
         assert!(matches!(o.period, PeriodChoice::Range { .. }));
+        let resend = json!({"report":"brand-a","period":"weekly","resend":true,"only":["slack:cx"]});
+        let o = parse_event(resend, "r1", now()).unwrap();
+        assert!(o.resend && o.only == ["slack:cx"], "one target again");
     }
 
     #[test]

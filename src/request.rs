@@ -243,4 +243,27 @@ mod tests {
         assert!(r.audience.chats.is_empty(), "nor do its chat channels");
         assert_eq!(r.tz, chrono_tz::UTC);
     }
+
+    #[test]
+    fn only_keeps_the_named_targets_and_refuses_a_name_that_matches_none() {
+        let specs = [spec("a", &[Cadence::Weekly])];
+        let mut o = overrides(Selection::Only, PeriodChoice::Cadence(Cadence::Weekly));
+        let pick = |o: &Overrides| resolve(&specs, o).map(|r| r[0].audience.clone());
+        o.only = vec!["slack:cx".into()];
+        let slack = pick(&o).unwrap();
+        assert!(slack.email.is_empty() && slack.chats.len() == 1);
+        o.only = vec!["email".into()];
+        let email = pick(&o).unwrap();
+        assert_eq!((email.email.bcc.len(), email.chats.len()), (1, 0), "the whole email audience, no chat");
+        o.only = vec!["Slack".into(), "email".into()];
+        let both = pick(&o).unwrap();
+        assert_eq!((both.email.to.len(), both.chats.len()), (1, 1), "kinds in any case, several at once");
+        o.only = vec!["slack:other".into()];
+        assert_eq!(
+            pick(&o).unwrap_err().to_string(),
+            "report 'a' has no target 'slack:other' (--only); its targets: email, slack:cx"
+        );
+        o.only = vec!["teams".into()];
+        assert!(pick(&o).is_err(), "a typo never silently sends nothing");
+    }
 }

@@ -298,3 +298,54 @@ pub fn table(records: &[RunRecord], notes: &[Vec<String>]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(channel: &str, recipients: &[&str], status: ClaimStatus) -> DeliveryRecord {
+        DeliveryRecord {
+            status,
+            channel: channel.into(),
+            recipients: recipients.iter().map(|r| r.to_string()).collect(),
+            claimed_at: "2026-11-30T07:00:01Z".parse().unwrap(),
+            sent_at: (status == ClaimStatus::Sent).then(|| "2026-11-30T07:00:02Z".parse().unwrap()),
+            message_id: (status == ClaimStatus::Sent).then(|| "m-1".into()),
+            request_id: "req-1".into(),
+            resend: false,
+            outcome: None,
+            left_out: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unconfirmed_claim_says_what_it_means_and_the_command_that_finishes_it() {
+        let rerun = Some("--report cx --from 2026-11-23 --to 2026-11-29 --tz UTC");
+        let email = explain(&claim("email", &["a@x.com", "b@x.com"], ClaimStatus::Sending), rerun);
+        assert_eq!(
+            email,
+            "email to a@x.com, b@x.com: claimed 2026-11-30 07:00:01, never confirmed (sending); it may or may not \
+             have gone out, and no retry sends it. If it did not arrive: moveo-reports report --report cx --from \
+             2026-11-23 --to 2026-11-29 --tz UTC --resend --only email"
+        );
+        let slack = explain(&claim("slack", &["slack 'cx-weekly'"], ClaimStatus::Unknown), rerun);
+        assert!(slack.starts_with("slack 'cx-weekly': claimed") && slack.ends_with("--resend --only slack:cx-weekly"));
+        let sent = explain(&claim("teams", &["teams 'ops'"], ClaimStatus::Sent), rerun);
+        assert_eq!(sent, "teams 'ops': sent 2026-11-30 07:00:02 (id m-1)");
+    }
+
+    #[test]
+    fn a_record_without_an_end_reads_as_running_then_as_stopped() {
+        let place = Place::default();
+        let now = Utc::now();
+        let fresh = RunRecord::started("cx", "weekly".into(), "r", now, place.clone());
+        assert!(fresh.unfinished().unwrap().starts_with("no end recorded yet"));
+        let old = RunRecord::started("cx", "weekly".into(), "r", now - chrono::Duration::minutes(20), place);
+        assert!(old.unfinished().unwrap().starts_with("stopped before it ended"));
+        // Records written before runs recorded their start still read.
+        let legacy = r#"{"report":"cx","period":"p","started_at":"2026-11-30T07:00:00Z","finished_at":"2026-11-30T07:00:03Z",
+            "status":"sent","outcome":"complete","channels":[],"timings_ms":{},"request_id":"r","error":null}"#;
+        let legacy: RunRecord = serde_json::from_str(legacy).unwrap();
+        assert!(legacy.unfinished().is_none() && legacy.archive.is_none());
+    }
+}

@@ -78,7 +78,8 @@ impl ReportStore for DirStore {
         while let Some(dir) = stack.pop() {
             let mut entries = match tokio::fs::read_dir(&dir).await {
                 Ok(entries) => entries,
-                Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                // Nothing there, or a file where a folder would be: nothing under it either.
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => continue,
                 Err(e) => return Err(fail("listing", &dir, e)),
             };
             while let Some(entry) = entries.next_entry().await.map_err(|e| fail("listing", &dir, e))? {

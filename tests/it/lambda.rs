@@ -87,6 +87,11 @@ impl LambdaEmulator {
         LambdaEmulator { watch, function, port }
     }
 
+    /// The function's process id (for its peak memory in /proc).
+    pub fn pid(&self) -> u32 {
+        self.function.id()
+    }
+
     /// Invokes with a fixture; `Ok(response)` or `Err(what the caller sees)`.
     pub fn invoke(&self, event: &str) -> Result<Value, String> {
         self.invoke_path(&fixture(event))

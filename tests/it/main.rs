@@ -13,6 +13,7 @@ mod helpers;
 mod infra;
 mod insights;
 mod lambda;
+mod load;
 mod local_report;
 mod locale;
 mod moveo_api;
