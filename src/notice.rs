@@ -59,6 +59,7 @@ pub fn text(spec: &ReportSpec, period: &Period, error: &RunError, request_id: &s
     let (kind, label) = (period.kind.as_str(), period.label());
     let subject = format!("[moveo-reports] {name}: the {kind} report for {label} failed");
     let (first, last, tz) = (period.first_day, period.last_day, period.tz.name());
+    let rerun = crate::runs::rerun_args(&spec.id, period);
     let retry = if error.is_retryable() {
         "temporary, but every retry failed"
     } else {
@@ -69,7 +70,7 @@ pub fn text(spec: &ReportSpec, period: &Period, error: &RunError, request_id: &s
          What failed ({kind}, {retry}):\n  {error}\n\n\
          What to do:\n  {advice}\n\n\
          How to run it again, once fixed (what already went out is not sent twice):\n\
-         \x20 moveo-reports report --report {id} --from {first} --to {last} --tz {tz}\n\
+         \x20 moveo-reports report {rerun}\n\
          \x20 or invoke the function with {{\"report\":\"{id}\",\"from\":\"{first}\",\"to\":\"{last}\",\"timezone\":\"{tz}\"}}\n\n\
          Every attempt is in the run history: moveo-reports history --report {id}\n\
          Request {request_id}. You get this because you own this report (owners in the reports file).\n",

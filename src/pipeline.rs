@@ -221,50 +221,18 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
     /// outside leaves a record that `history` can explain.
     pub async fn run(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
         let started = Utc::now();
-        let resolved = Period::resolve(request.period, request.tz, request.now);
-        let period_text = match &resolved {
-            Ok(p) => p.to_string(),
-            Err(_) => match request.period {
-                PeriodRequest::Weekly => "weekly".into(),
-                PeriodRequest::Monthly => "monthly".into(),
-                PeriodRequest::Range { from, to } => format!("custom {from}_{to}"),
-            },
-        };
-        let place = match &resolved {
-            Ok(p) => crate::runs::Place {
-                archive: Some(Keys::new(&request.spec.id, p).prefix().to_string()),
-                rerun: Some(format!(
-                    "--report {} --from {} --to {} --tz {}",
-                    request.spec.id,
-                    p.first_day,
-                    p.last_day,
-                    p.tz.name()
-                )),
-            },
-            Err(_) => crate::runs::Place::default(),
-        };
-        let id = &request.spec.id;
         // A request that names no real period (a range in the future) is a usage error shown
         // to whoever asked, not a run.
-        let recorded = !request.dry_run && resolved.is_ok();
-        if recorded {
-            let record =
-                crate::runs::RunRecord::started(id, period_text.clone(), &request.request_id, started, place.clone());
-            crate::runs::write(&self.store, &record).await;
-        }
+        let period = Period::resolve(request.period, request.tz, request.now).ok().filter(|_| !request.dry_run);
+        let Some(period) = period else { return self.make(request).await };
+        let (id, request_id) = (&request.spec.id, &request.request_id);
+        let place = crate::runs::Place::of(id, &period);
+        let record = crate::runs::RunRecord::started(id, period.to_string(), request_id, started, place.clone());
+        crate::runs::write(&self.store, &record).await;
         let result = self.make(request).await;
-        if recorded {
-            let record = crate::runs::RunRecord::new(
-                id,
-                period_text,
-                &request.request_id,
-                started,
-                &result,
-                request.test,
-                place,
-            );
-            crate::runs::write(&self.store, &record).await;
-        }
+        let record =
+            crate::runs::RunRecord::new(id, period.to_string(), request_id, started, &result, request.test, place);
+        crate::runs::write(&self.store, &record).await;
         result
     }
 

@@ -5,7 +5,9 @@
 //! end, and `history` shows what that run claimed and how to finish it.
 //! `moveo-reports history` reads them back, newest first.
 
+use crate::deliver::protocol::Keys;
 use crate::deliver::{ClaimStatus, DeliveryRecord, ReportStore, StoreError};
+use crate::period::Period;
 use crate::pipeline::{Outcome, RunError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,6 +47,17 @@ pub struct RunRecord {
 pub struct Place {
     pub archive: Option<String>,
     pub rerun: Option<String>,
+}
+
+impl Place {
+    pub fn of(report: &str, period: &Period) -> Place {
+        Place { archive: Some(Keys::new(report, period).prefix().to_string()), rerun: Some(rerun_args(report, period)) }
+    }
+}
+
+/// `--report ID --from DATE --to DATE --tz ZONE`: the CLI arguments that make this period again.
+pub fn rerun_args(report: &str, period: &Period) -> String {
+    format!("--report {report} --from {} --to {} --tz {}", period.first_day, period.last_day, period.tz.name())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,8 @@
 //! a share of the queries with 429 or 503 at random (seeded, so a failure replays).
 //! SQS's event source mapping is played by the test: batches of 5 (the template's
 //! BatchSize), failed items made visible again, and a redrive policy of 3 receives.
-//! One report in 50 has a revoked key, so "failed with a notice" is met too.
+//! 3% of SES sends and 1% of S3 uploads answer 503 as well. One report in 50 has a revoked
+//! key, so "failed with a notice" is met too.
 //!
 //! Checked: every report is mailed exactly once, or its job ends in the dead-letter
 //! queue and its owners got one notice; nothing is lost; the worker's peak memory is
@@ -98,6 +99,16 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
     let d = dice.clone();
     moveo.inject(move |_: &Head| coin(&d, 0.03 / 0.96), Fault::Status(503));
 
+    // And the worker's AWS: 3% of SES sends answer 503 (the job fails and SQS hands it over
+    // again), 1% of S3 uploads too (the SDK tries again).
+    let aws = Chaos::start(moto.port);
+    let d = dice.clone();
+    let ses_send =
+        |h: &Head| h.method == "POST" && h.header("content-type").is_some_and(|c| c.contains("form-urlencoded"));
+    aws.inject(move |h: &Head| ses_send(h) && coin(&d, 0.03), Fault::Status(503));
+    let d = dice.clone();
+    aws.inject(move |h: &Head| h.method == "PUT" && coin(&d, 0.01), Fault::Status(503));
+
     let sqs = aws_sdk_sqs::Client::new(&moto.sdk().await);
     let dlq = sqs.create_queue().queue_name("report-jobs-dlq").send().await.unwrap().queue_url.unwrap();
     let dlq_arn = "arn:aws:sqs:us-east-1:123456789012:report-jobs-dlq";
@@ -137,7 +148,10 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
     drop(dispatcher);
 
     // The event source mapping: batches of five until the queue is empty.
-    let worker = LambdaEmulator::start_with(&moto, deployment);
+    let worker = LambdaEmulator::start_with(&moto, |cmd| {
+        deployment(cmd);
+        cmd.env("AWS_ENDPOINT_URL", aws.url());
+    });
     let batch_file = tempfile::NamedTempFile::new().unwrap();
     let (mut batches, mut item_failures, mut idle) = (0, 0, 0);
     while idle < 3 {
@@ -227,11 +241,12 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
         }
     }
     assert_eq!(dead, noticed.len(), "every notice is for a job that ended in the DLQ");
-    let faults = moveo.hits();
-    assert!(faults > 0, "the proxy injected faults");
+    let (faults, aws_faults) = (moveo.hits(), aws.hits());
+    assert!(faults > 0 && aws_faults > 0, "the proxies injected faults");
     println!(
         "load: {n} reports in {:.0} s: {} mailed once, {} failed with a notice (DLQ {dead}); {batches} batches, \
-         {item_failures} failed items redelivered; {faults} Moveo queries answered 429/503; worker peak RSS {peak:.0} MB",
+         {item_failures} failed items redelivered; {faults} Moveo queries and {aws_faults} S3/SES calls answered \
+         429/503; worker peak RSS {peak:.0} MB",
         started.elapsed().as_secs_f64(),
         mailed.len(),
         noticed.len(),
