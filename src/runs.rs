@@ -284,7 +284,9 @@ pub fn table(records: &[RunRecord], notes: &[Vec<String>]) -> String {
         "started (UTC)", "report", "period", "status", "seconds", "channels / error"
     );
     for (i, r) in records.iter().enumerate() {
-        let seconds = r.finished_at.map_or(0.0, |end| (end - r.started_at).num_milliseconds() as f64 / 1000.0);
+        let seconds = r
+            .finished_at
+            .map_or("-".to_string(), |end| format!("{:.1}", (end - r.started_at).num_milliseconds() as f64 / 1000.0));
         let status = match (&r.status[..], r.outcome.as_deref()) {
             (s, Some("partial")) => format!("{s} (partial)"),
             (s, _) => s.to_string(),
@@ -297,7 +299,7 @@ pub fn table(records: &[RunRecord], notes: &[Vec<String>]) -> String {
             _ => r.channels.iter().map(|c| format!("{}: {}", c.channel, c.result)).collect::<Vec<_>>().join("; "),
         };
         out.push_str(&format!(
-            "{:<20} {:<20} {:<36} {:<18} {:>8.1}  {}\n",
+            "{:<20} {:<20} {:<36} {:<18} {:>8}  {}\n",
             r.started_at.format("%Y-%m-%d %H:%M:%S"),
             r.report,
             r.period,

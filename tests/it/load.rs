@@ -17,7 +17,7 @@ use crate::lambda::LambdaEmulator;
 use aws_sdk_sqs::types::{Message, MessageSystemAttributeName, QueueAttributeName};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -73,6 +73,97 @@ fn sqs_event(messages: &[Message]) -> Value {
     json!({ "Records": records })
 }
 
+/// SQS's event source mapping, played: batches of five (the template's BatchSize) to the
+/// worker until the queue is empty; failed items are made visible again at once instead
+/// of after the visibility timeout. Returns (batches, failed items).
+async fn drain(worker: &LambdaEmulator, sqs: &aws_sdk_sqs::Client, queue: &str) -> (usize, usize) {
+    let batch_file = tempfile::NamedTempFile::new().unwrap();
+    let (mut batches, mut item_failures, mut idle) = (0, 0, 0);
+    while idle < 3 {
+        let received = sqs
+            .receive_message()
+            .queue_url(queue)
+            .max_number_of_messages(5)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send()
+            .await
+            .unwrap();
+        let messages = received.messages.unwrap_or_default();
+        if messages.is_empty() {
+            idle += 1;
+            continue;
+        }
+        idle = 0;
+        batches += 1;
+        std::fs::write(batch_file.path(), sqs_event(&messages).to_string()).unwrap();
+        let answer = worker.invoke_path(batch_file.path()).unwrap_or_else(|e| panic!("batch {batches}: {e}"));
+        let failed: Vec<&str> = answer["batchItemFailures"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{answer}"))
+            .iter()
+            .filter_map(|f| f["itemIdentifier"].as_str())
+            .collect();
+        item_failures += failed.len();
+        for m in &messages {
+            if failed.contains(&m.message_id().unwrap()) {
+                // Back on the queue at once, instead of after the visibility timeout.
+                sqs.change_message_visibility()
+                    .queue_url(queue)
+                    .receipt_handle(m.receipt_handle().unwrap())
+                    .visibility_timeout(0)
+                    .send()
+                    .await
+                    .unwrap();
+            } else {
+                sqs.delete_message().queue_url(queue).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
+            }
+        }
+    }
+    (batches, item_failures)
+}
+
+/// The functions' environment, as the template sets it, with the reports file in moto's bucket.
+fn deployment(cmd: &mut std::process::Command, moveo_url: &str, queue: &str) {
+    cmd.env_remove("MOVEO_DEMO")
+        .env_remove("REPORT_RECIPIENTS")
+        .env("MOVEO_ACCOUNT_ID", "")
+        .env("REPORTS_CONFIG", format!("s3://{BUCKET}/config/reports.toml"))
+        .env("MOVEO_API_URL", moveo_url)
+        .env("CX_KEY", STANDIN_KEY)
+        .env("REVOKED_KEY", "revoked-key")
+        .env("REPORT_QUEUE_URL", queue)
+        .env("JOB_MAX_RECEIVES", "3");
+}
+
+async fn put_reports(moto: &Moto, n: usize) {
+    let s3 = moto.s3().await;
+    s3.put_object()
+        .bucket(BUCKET)
+        .key("config/reports.toml")
+        .body(reports_toml(n).into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+}
+
+/// How often each report was mailed, and how many notices its owners got, by report id.
+async fn mailed_and_noticed(moto: &Moto) -> (HashMap<String, usize>, HashMap<String, usize>) {
+    let mut mailed: HashMap<String, usize> = HashMap::new();
+    let mut noticed: HashMap<String, usize> = HashMap::new();
+    for raw in moto.sent().await {
+        let email = read_email(&raw);
+        if email.to == [OWNER] {
+            let id = email.subject.split(':').next().unwrap().trim_start_matches("[moveo-reports] ").to_string();
+            *noticed.entry(id).or_default() += 1;
+        } else {
+            for to in email.to {
+                *mailed.entry(to.trim_end_matches("@load.example").to_string()).or_default() += 1;
+            }
+        }
+    }
+    (mailed, noticed)
+}
+
 /// Peak resident memory of a process, in MB (`VmHWM`).
 fn peak_rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -125,22 +216,11 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
         .unwrap()
         .queue_url
         .unwrap();
-    let s3 = moto.s3().await;
-    let toml = reports_toml(n);
-    s3.put_object().bucket(BUCKET).key("config/reports.toml").body(toml.into_bytes().into()).send().await.unwrap();
-    let deployment = |cmd: &mut std::process::Command| {
-        cmd.env_remove("MOVEO_DEMO")
-            .env_remove("REPORT_RECIPIENTS")
-            .env("MOVEO_ACCOUNT_ID", "")
-            .env("REPORTS_CONFIG", format!("s3://{BUCKET}/config/reports.toml"))
-            .env("MOVEO_API_URL", format!("{}/v1/graphql", moveo.url()))
-            .env("CX_KEY", STANDIN_KEY)
-            .env("REVOKED_KEY", "revoked-key")
-            .env("REPORT_QUEUE_URL", &queue)
-            .env("JOB_MAX_RECEIVES", "3");
-    };
+    put_reports(&moto, n).await;
+    let moveo_url = format!("{}/v1/graphql", moveo.url());
+    let configure = |cmd: &mut std::process::Command| deployment(cmd, &moveo_url, &queue);
     let dispatcher = LambdaEmulator::start_with(&moto, |cmd| {
-        deployment(cmd);
+        configure(cmd);
         cmd.env("MOVEO_REPORTS_ROLE", "dispatcher");
     });
     let dispatched = dispatcher.invoke("weekly_event.json").unwrap();
@@ -149,73 +229,14 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
 
     // The event source mapping: batches of five until the queue is empty.
     let worker = LambdaEmulator::start_with(&moto, |cmd| {
-        deployment(cmd);
+        configure(cmd);
         cmd.env("AWS_ENDPOINT_URL", aws.url());
     });
-    let batch_file = tempfile::NamedTempFile::new().unwrap();
-    let (mut batches, mut item_failures, mut idle) = (0, 0, 0);
-    while idle < 3 {
-        let received = sqs
-            .receive_message()
-            .queue_url(&queue)
-            .max_number_of_messages(5)
-            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
-            .send()
-            .await
-            .unwrap();
-        let messages = received.messages.unwrap_or_default();
-        if messages.is_empty() {
-            idle += 1;
-            continue;
-        }
-        idle = 0;
-        batches += 1;
-        std::fs::write(batch_file.path(), sqs_event(&messages).to_string()).unwrap();
-        let answer = worker.invoke_path(batch_file.path()).unwrap_or_else(|e| panic!("batch {batches}: {e}"));
-        let failed: Vec<&str> = answer["batchItemFailures"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{answer}"))
-            .iter()
-            .filter_map(|f| f["itemIdentifier"].as_str())
-            .collect();
-        item_failures += failed.len();
-        for m in &messages {
-            if failed.contains(&m.message_id().unwrap()) {
-                // Back on the queue at once, instead of after the visibility timeout.
-                sqs.change_message_visibility()
-                    .queue_url(&queue)
-                    .receipt_handle(m.receipt_handle().unwrap())
-                    .visibility_timeout(0)
-                    .send()
-                    .await
-                    .unwrap();
-            } else {
-                sqs.delete_message()
-                    .queue_url(&queue)
-                    .receipt_handle(m.receipt_handle().unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-            }
-        }
-    }
+    let (batches, item_failures) = drain(&worker, &sqs, &queue).await;
     let peak = peak_rss_mb(worker.pid());
     drop(worker);
 
-    // What everyone got.
-    let mut mailed: HashMap<String, usize> = HashMap::new();
-    let mut noticed: HashMap<String, usize> = HashMap::new();
-    for raw in moto.sent().await {
-        let email = read_email(&raw);
-        if email.to == [OWNER] {
-            let id = email.subject.split(':').next().unwrap().trim_start_matches("[moveo-reports] ").to_string();
-            *noticed.entry(id).or_default() += 1;
-        } else {
-            for to in email.to {
-                *mailed.entry(to.trim_end_matches("@load.example").to_string()).or_default() += 1;
-            }
-        }
-    }
+    let (mailed, noticed) = mailed_and_noticed(&moto).await;
     let mut dead = 0;
     loop {
         let out = sqs.receive_message().queue_url(&dlq).max_number_of_messages(10).send().await.unwrap();
@@ -252,4 +273,39 @@ async fn the_weekly_fan_out_under_random_429s_and_503s_delivers_each_report_once
         noticed.len(),
     );
     assert!(peak > 0.0 && peak < 400.0, "the worker's memory stays bounded: {peak:.0} MB");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatch_that_fails_half_way_is_run_again_and_each_report_is_mailed_once() {
+    let moto = Moto::start();
+    moto.prepare(true).await;
+    let standin = StandIn::start();
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk().await);
+    let queue = sqs.create_queue().queue_name("report-jobs").send().await.unwrap().queue_url.unwrap();
+    put_reports(&moto, 12).await;
+    let moveo_url = standin.url();
+    // The first batch of ten jobs goes in; the second (and the SDK's retries of it) answers 503.
+    let aws = Chaos::start(moto.port);
+    let calls = AtomicUsize::new(0);
+    let second_batch = move |h: &Head| {
+        h.header("x-amz-target").is_some_and(|t| t.ends_with("SendMessageBatch"))
+            && calls.fetch_add(1, Ordering::SeqCst) >= 1
+    };
+    aws.inject(second_batch, Fault::Status(503));
+    let dispatcher = LambdaEmulator::start_with(&moto, |cmd| {
+        deployment(cmd, &moveo_url, &queue);
+        cmd.env("MOVEO_REPORTS_ROLE", "dispatcher").env("AWS_ENDPOINT_URL", aws.url());
+    });
+    let failed = dispatcher.invoke("weekly_event.json").unwrap_err();
+    assert!(failed.contains("Retryable.QueueUnavailable"), "{failed}");
+    // EventBridge Scheduler tries the dispatch again: every job again, the first ten twice.
+    aws.heal();
+    assert_eq!(dispatcher.invoke("weekly_event.json").unwrap()["enqueued"], 12);
+    let worker = LambdaEmulator::start_with(&moto, |cmd| deployment(cmd, &moveo_url, &queue));
+    let (batches, failures) = drain(&worker, &sqs, &queue).await;
+    assert_eq!((batches, failures), (5, 0), "22 jobs in batches of five, none failed");
+    let (mailed, noticed) = mailed_and_noticed(&moto).await;
+    assert_eq!(mailed.len(), 12, "{mailed:?}");
+    assert!(mailed.values().all(|&n| n == 1), "each report once: {mailed:?}");
+    assert!(noticed.is_empty());
 }
