@@ -94,6 +94,11 @@ pub struct ReportArgs {
     #[arg(long, requires = "from", value_name = "DATE")]
     pub to: Option<NaiveDate>,
 
+    /// The weekly or monthly period as it was at this time (RFC 3339, e.g. 2026-11-30T00:00:00+01:00),
+    /// not now: the period before it. How `history` and failure notices name a past week or month.
+    #[arg(long, value_name = "TIME", value_parser = instant, conflicts_with_all = ["from", "to"])]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+
     /// IANA time zone the days are counted in, e.g. Europe/Berlin (default: each report's own).
     #[arg(long, value_name = "ZONE", value_parser = zone)]
     pub tz: Option<Tz>,
@@ -179,6 +184,12 @@ pub struct BenchArgs {
 #[derive(Debug, Clone)]
 pub struct Recipients(pub Vec<String>);
 
+fn instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("'{s}' is not an RFC 3339 time like 2026-11-30T00:00:00+01:00"))
+}
+
 fn zone(s: &str) -> Result<Tz, String> {
     parse_zone(s).map_err(|e| e.to_string())
 }
@@ -218,7 +229,7 @@ impl ReportArgs {
             test_to: self.test_to.clone(),
             dry_run: self.dry_run || self.preview,
             resend: self.resend,
-            now,
+            now: self.as_of.unwrap_or(now),
             request_id: format!("cli-{}", now.format("%Y%m%dT%H%M%S%.3fZ")),
         }
     }

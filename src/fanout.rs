@@ -47,12 +47,15 @@ pub struct Job {
     pub dry_run: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub resend: bool,
+    /// `--only` / `"only"`: the targets this job delivers to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
 }
 
 impl Job {
     /// The message for a resolved request. `to_overridden` keeps an explicit
     /// recipient override; otherwise the worker uses the spec's audience.
-    pub fn of(request: &ReportRequest, to_overridden: bool) -> Job {
+    pub fn of(request: &ReportRequest, to_overridden: bool, only: &[String]) -> Job {
         use crate::period::PeriodRequest;
         let (period, from, to) = match request.period {
             PeriodRequest::Weekly => (Some("weekly"), None, None),
@@ -69,6 +72,7 @@ impl Job {
             recipients: to_overridden.then(|| request.audience.email.to.clone()),
             dry_run: request.dry_run,
             resend: request.resend,
+            only: only.to_vec(),
         }
     }
 }

@@ -171,7 +171,7 @@ async fn handle(deployment: &Deployment, queues: &Queues, event: LambdaEvent<Val
     let overrides = parse_event(event.payload, &request_id, Utc::now()).map_err(|e| invalid_event(e.0))?;
     let requests = resolve(&deployment.specs, &overrides).map_err(invalid_event)?;
     if let Some(queue) = queue {
-        let jobs: Vec<Job> = requests.iter().map(|r| Job::of(r, overrides.to.is_some())).collect();
+        let jobs: Vec<Job> = requests.iter().map(|r| Job::of(r, overrides.to.is_some(), &overrides.only)).collect();
         let bodies = jobs.iter().map(|j| serde_json::to_string(j).expect("a job always serialises")).collect();
         queue.send_all(bodies).await.map_err(|e| {
             tracing::error!(error = %e, "could not enqueue");

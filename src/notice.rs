@@ -58,8 +58,17 @@ pub fn text(spec: &ReportSpec, period: &Period, error: &RunError, request_id: &s
     let name = spec.title.as_deref().unwrap_or(&spec.id);
     let (kind, label) = (period.kind.as_str(), period.label());
     let subject = format!("[moveo-reports] {name}: the {kind} report for {label} failed");
-    let (first, last, tz) = (period.first_day, period.last_day, period.tz.name());
     let rerun = crate::runs::rerun_args(&spec.id, period);
+    let event = match period.kind {
+        crate::period::PeriodKind::Custom => serde_json::json!({
+            "report": spec.id, "from": period.first_day.to_string(), "to": period.last_day.to_string(),
+            "timezone": period.tz.name(),
+        }),
+        kind => serde_json::json!({
+            "report": spec.id, "period": kind.as_str(), "scheduled_time": crate::runs::as_of(period),
+            "timezone": period.tz.name(),
+        }),
+    };
     let retry = if error.is_retryable() {
         "temporary, but every retry failed"
     } else {
@@ -71,7 +80,7 @@ pub fn text(spec: &ReportSpec, period: &Period, error: &RunError, request_id: &s
          What to do:\n  {advice}\n\n\
          How to run it again, once fixed (what already went out is not sent twice):\n\
          \x20 moveo-reports report {rerun}\n\
-         \x20 or invoke the function with {{\"report\":\"{id}\",\"from\":\"{first}\",\"to\":\"{last}\",\"timezone\":\"{tz}\"}}\n\n\
+         \x20 or invoke the function with {event}\n\n\
          Every attempt is in the run history: moveo-reports history --report {id}\n\
          Request {request_id}. You get this because you own this report (owners in the reports file).\n",
         id = spec.id,
@@ -136,7 +145,9 @@ mod tests {
         let error = RunError::Period(PeriodError::TooEarly("1999-12-31".parse().unwrap()));
         let (subject, body) = text(&spec, &period, &error, "req-1");
         assert_eq!(subject, "[moveo-reports] Brand A: the weekly report for 16–22 Nov 2026 failed");
-        assert!(body.contains("--report brand-a --from 2026-11-16 --to 2026-11-22 --tz Europe/Berlin"), "{body}");
+        let rerun = "--report brand-a --period weekly --as-of 2026-11-23T00:00:00+01:00 --tz Europe/Berlin";
+        assert!(body.contains(rerun), "{body}");
+        assert!(body.contains(r#""scheduled_time":"2026-11-23T00:00:00+01:00""#), "{body}");
         assert!(body.contains("InvalidRequest, lasting"), "{body}");
         assert!(body.contains("req-1"));
         assert!(is_final(&error, 1, 3), "a lasting failure is final at once");

@@ -236,6 +236,11 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
         result
     }
 
+    /// Whether any target has a delivery record for this period (a store that cannot list says no).
+    async fn served(&self, keys: &Keys) -> Result<bool, StoreError> {
+        Ok(!self.store.list(&keys.file("deliveries/")).await?.is_empty())
+    }
+
     /// check → fetch → model → render → archive → send once.
     async fn make(&self, request: &ReportRequest) -> Result<Outcome, RunError> {
         let period = Period::resolve(request.period, request.tz, request.now)?;
@@ -255,8 +260,10 @@ impl<S: AnalyticsSource, R: ReportStore, M: Mailer> Pipeline<S, R, M> {
             let done = (prior.done.clone(), prior.left_out.clone());
             return Ok(self.outcome_without_work(spec, &period, &keys, done, t));
         }
-        // Targets already served were sent links to this archive: it is not replaced.
-        let keep_archive = prior.as_ref().is_some_and(channels::Prior::started);
+        // Targets already served were sent links to this archive: it is not replaced, whoever
+        // this run is for (the rest of the audience, one target with --only, a resend).
+        let keep_archive = prior.as_ref().is_some_and(channels::Prior::started)
+            || !request.dry_run && !request.test && self.served(&keys).await?;
         let (current, before, history) = phase("fetch", &mut t.fetch, self.fetch(spec, &period)).await?;
         // Moveo's data arrives late: an empty last day is waited for, then reported as such.
         let missing = crate::report::freshness::last_day_missing(&period, &current, &history);

@@ -108,8 +108,10 @@ pub fn resolve(specs: &[Arc<ReportSpec>], o: &Overrides) -> Result<Vec<ReportReq
                 period: o.period.request(),
                 tz: o.tz.unwrap_or(spec.timezone),
                 now: o.now,
-                audience: only(audience, &o.only)
-                    .map_err(|target| SelectionError::NoTarget(spec.id.clone(), target, targets(&spec.audience)))?,
+                audience: {
+                    let all = targets(&audience);
+                    only(audience, &o.only).map_err(|target| SelectionError::NoTarget(spec.id.clone(), target, all))?
+                },
                 test: o.test_to.is_some(),
                 dry_run: o.dry_run,
                 resend: o.resend,
@@ -124,23 +126,24 @@ fn only(audience: Audience, selectors: &[String]) -> Result<Audience, String> {
     if selectors.is_empty() {
         return Ok(audience);
     }
-    let picks = |kind: &str, name: &str| {
-        selectors.iter().any(|s| match s.split_once(':') {
-            Some((k, n)) => k.eq_ignore_ascii_case(kind) && n == name,
-            None => s.eq_ignore_ascii_case(kind),
+    // `email`, `slack` (every Slack target) or `slack:cx-weekly` (one).
+    let parsed: Vec<(String, Option<&str>)> = selectors
+        .iter()
+        .map(|s| match s.split_once(':') {
+            Some((kind, name)) => (kind.to_ascii_lowercase(), Some(name)),
+            None => (s.to_ascii_lowercase(), None),
         })
+        .collect();
+    let picks = |kind: &str, name: Option<&str>| parsed.iter().any(|(k, n)| k == kind && (n.is_none() || *n == name));
+    let kept = Audience {
+        email: if picks("email", None) { audience.email.clone() } else { Recipients::default() },
+        chats: audience.chats.iter().filter(|c| picks(c.kind.as_str(), Some(&c.name))).cloned().collect(),
     };
-    let mut kept = Audience { email: Recipients::default(), chats: Vec::new() };
-    if picks("email", "") && !audience.email.is_empty() {
-        kept.email = audience.email.clone();
-    }
-    kept.chats = audience.chats.iter().filter(|c| picks(c.kind.as_str(), &c.name)).cloned().collect();
     // Each selector must name something, so a typo never silently sends nothing.
-    for selector in selectors {
-        let (kind, name) = selector.split_once(':').unwrap_or((selector, ""));
-        let named = match kind.to_ascii_lowercase().as_str() {
+    for ((kind, name), selector) in parsed.iter().zip(selectors) {
+        let named = match kind.as_str() {
             "email" => !kept.email.is_empty(),
-            kind => kept.chats.iter().any(|c| c.kind.as_str() == kind && (name.is_empty() || c.name == name)),
+            kind => kept.chats.iter().any(|c| c.kind.as_str() == kind && name.is_none_or(|n| c.name == n)),
         };
         if !named {
             return Err(selector.clone());

@@ -7,7 +7,7 @@
 
 use crate::deliver::protocol::Keys;
 use crate::deliver::{ClaimStatus, DeliveryRecord, ReportStore, StoreError};
-use crate::period::Period;
+use crate::period::{Period, PeriodKind};
 use crate::pipeline::{Outcome, RunError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,9 +55,22 @@ impl Place {
     }
 }
 
-/// `--report ID --from DATE --to DATE --tz ZONE`: the CLI arguments that make this period again.
+/// The CLI arguments that make this very period again: a week or month as of its end
+/// (`--period weekly --as-of …`), a custom range by its dates. (`--from/--to` for a week
+/// would be a custom range, archived and claimed apart from the weekly report.)
 pub fn rerun_args(report: &str, period: &Period) -> String {
-    format!("--report {report} --from {} --to {} --tz {}", period.first_day, period.last_day, period.tz.name())
+    let tz = period.tz.name();
+    match period.kind {
+        PeriodKind::Custom => {
+            format!("--report {report} --from {} --to {} --tz {tz}", period.first_day, period.last_day)
+        }
+        kind => format!("--report {report} --period {} --as-of {} --tz {tz}", kind.as_str(), as_of(period)),
+    }
+}
+
+/// The period's end in its own zone, as RFC 3339: the instant a schedule would have run it.
+pub fn as_of(period: &Period) -> String {
+    period.end.with_timezone(&period.tz).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -335,18 +348,39 @@ mod tests {
 
     #[test]
     fn an_unconfirmed_claim_says_what_it_means_and_the_command_that_finishes_it() {
-        let rerun = Some("--report cx --from 2026-11-23 --to 2026-11-29 --tz UTC");
+        let rerun = Some("--report cx --period weekly --as-of 2026-11-30T00:00:00Z --tz UTC");
         let email = explain(&claim("email", &["a@x.com", "b@x.com"], ClaimStatus::Sending), rerun);
         assert_eq!(
             email,
             "email to a@x.com, b@x.com: claimed 2026-11-30 07:00:01, never confirmed (sending); it may or may not \
-             have gone out, and no retry sends it. If it did not arrive: moveo-reports report --report cx --from \
-             2026-11-23 --to 2026-11-29 --tz UTC --resend --only email"
+             have gone out, and no retry sends it. If it did not arrive: moveo-reports report --report cx --period \
+             weekly --as-of 2026-11-30T00:00:00Z --tz UTC --resend --only email"
         );
         let slack = explain(&claim("slack", &["slack 'cx-weekly'"], ClaimStatus::Unknown), rerun);
         assert!(slack.starts_with("slack 'cx-weekly': claimed") && slack.ends_with("--resend --only slack:cx-weekly"));
         let sent = explain(&claim("teams", &["teams 'ops'"], ClaimStatus::Sent), rerun);
         assert_eq!(sent, "teams 'ops': sent 2026-11-30 07:00:02 (id m-1)");
+    }
+
+    #[test]
+    fn the_rerun_command_makes_the_same_period_in_any_zone() {
+        use crate::period::PeriodRequest;
+        let now: DateTime<Utc> = "2026-11-25T08:00:00Z".parse().unwrap();
+        for tz in
+            [chrono_tz::UTC, chrono_tz::Europe::Berlin, chrono_tz::Pacific::Kiritimati, chrono_tz::Pacific::Pago_Pago]
+        {
+            for request in [PeriodRequest::Weekly, PeriodRequest::Monthly] {
+                let period = Period::resolve(request, tz, now).unwrap();
+                let args = rerun_args("cx", &period);
+                let at = args.split("--as-of ").nth(1).unwrap().split(' ').next().unwrap();
+                let at = DateTime::parse_from_rfc3339(at).unwrap().with_timezone(&Utc);
+                assert_eq!(Period::resolve(request, tz, at).unwrap(), period, "{args}");
+            }
+        }
+        let from = "2026-11-02".parse().unwrap();
+        let to = "2026-11-10".parse().unwrap();
+        let custom = Period::resolve(PeriodRequest::Range { from, to }, chrono_tz::UTC, now).unwrap();
+        assert_eq!(rerun_args("cx", &custom), "--report cx --from 2026-11-02 --to 2026-11-10 --tz UTC");
     }
 
     #[test]

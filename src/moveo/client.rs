@@ -308,14 +308,26 @@ impl GraphqlClient {
             }
             _ => {}
         }
-        // Not JSON at all is a cut or garbled answer (or a gateway's page), never a wrong
-        // query guess (a GraphQL server answers those in JSON): tried again, and in the end
-        // the run fails as passing instead of a section being left out.
-        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|e| Attempt::Transient {
-            detail: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
-            retry_after: None,
-            rate_limited: false,
-        })?;
+        let envelope: Envelope = match serde_json::from_slice(&bytes) {
+            Ok(envelope) => envelope,
+            // A success that is not JSON is a cut or garbled answer, never a wrong query guess
+            // (a GraphQL server answers those in JSON): tried again, and in the end the run
+            // fails as passing instead of a section being left out.
+            Err(e) if status.is_success() => {
+                return Err(Attempt::Transient {
+                    detail: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
+                    retry_after: None,
+                    rate_limited: false,
+                })
+            }
+            // A 4xx page (a wrong endpoint, a firewall): the request is wrong for this server.
+            Err(e) => {
+                return Err(Attempt::Final(FetchError::Rejected {
+                    operation: op.into(),
+                    message: format!("HTTP {}: not a GraphQL response ({e})", status.as_u16()),
+                }))
+            }
+        };
         if let Some(errors) = envelope.errors.filter(|e| !e.is_empty()) {
             let kind = classify(&errors);
             let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");

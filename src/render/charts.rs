@@ -358,7 +358,7 @@ fn without_empty_rects(svg: &str) -> String {
             break;
         };
         let rect = &rest[at..at + len + 2];
-        let empty = ["height=\"0\"", "width=\"0\"", "height=\"-", "width=\"-"].iter().any(|a| rect.contains(a));
+        let empty = [" height=\"0\"", " width=\"0\"", " height=\"-", " width=\"-"].iter().any(|a| rect.contains(a));
         if !empty {
             out.push_str(rect);
         }

@@ -6,7 +6,7 @@
 //! and that `--resend --only` resolves one that never went out.
 
 use crate::chaos::{Fault, Head};
-use crate::faults::Rig;
+use crate::faults::{block, world, Rig};
 use crate::helpers::*;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,7 +41,11 @@ fn kill_at(name: &str, boundary: Boundary) -> (Rig, String) {
             Boundary::Archive => put && h.path.contains("/manifest.json"),
             Boundary::Claim => put && delivery && h.header("if-none-match").is_some(),
             Boundary::Send => h.method == "POST",
-            Boundary::Record => put && delivery && h.header("if-none-match").is_none(),
+            // The email's record (`deliveries/{hash}.json`; chat targets' are `{kind}-{hash}.json`).
+            Boundary::Record => {
+                let file = h.path.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("");
+                put && delivery && h.header("if-none-match").is_none() && !file.contains('-')
+            }
             // The run's record is written when it starts and when it ends: hold the second.
             Boundary::RunEnd => put && h.path.contains("/runs/") && runs_seen.fetch_add(1, Ordering::SeqCst) == 1,
         }
@@ -93,18 +97,25 @@ fn killed_after_claiming_the_email_is_held_explained_and_resent_on_request() {
     // The claim is explained: which target, that it may not have gone out, and the command.
     let address = format!("email to {}@acme.example: claimed", rig.id);
     assert!(history.contains(&address) && history.contains("never confirmed (sending)"), "{history}");
-    assert!(history.contains(&format!("moveo-reports report --report {} --from ", rig.id)), "{history}");
-    assert!(history.contains("--tz UTC --resend --only email"), "{history}");
+    let command = format!("moveo-reports report --report {} --period weekly --as-of ", rig.id);
+    assert!(history.contains(&command) && history.contains("--tz UTC --resend --only email"), "{history}");
 
+    let manifest = || {
+        let keys = block(world().moto.keys(&format!("reports/{}/", rig.id)));
+        keys.iter().find(|k| k.ends_with("/manifest.json")).map(|k| block(world().moto.object(k)))
+    };
+    let archived = manifest();
+    assert!(archived.is_some(), "archived before the claim");
     // A retry never sends it: it cannot know whether the mail went out.
     let rerun = rig.report(&[]);
     assert!(rerun.status.success(), "{}", stderr(&rerun));
     assert!(stdout(&rerun).contains("never confirmed sending (state: sending)"), "{}", stdout(&rerun));
     assert_eq!(rig.delivered()[0], 0);
     // A person who checked sends it; nothing else goes twice.
-    let resend = rig.report(&["--resend", "--only", "email"]);
+    let resend = rig.run_printed(&history, "email");
     assert!(resend.status.success(), "{}", stderr(&resend));
     assert!(stdout(&resend).contains("sent again"), "{}", stdout(&resend));
+    assert_eq!(manifest(), archived, "the archive the chat targets were linked to is kept");
     assert!(rig.report(&[]).status.success());
     let [emails, slack, teams, hooks] = rig.delivered();
     assert_eq!(emails, 1);

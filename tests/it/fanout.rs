@@ -197,9 +197,11 @@ async fn three_reports_on_two_accounts_fan_out_through_sqs_and_each_is_mailed_on
     assert_eq!(notices.len(), 1);
     let notice = notices[0];
     assert_eq!(notice.subject, "[moveo-reports] bot-team: the monthly report for October 2026 failed");
-    for said in
-        ["MoveoUnauthorized", "Moveo refused the API key", "--report bot-team --from 2026-10-01 --to 2026-10-31"]
-    {
+    for said in [
+        "MoveoUnauthorized",
+        "Moveo refused the API key",
+        "--report bot-team --period monthly --as-of 2026-11-01T00:00:00-04:00",
+    ] {
         assert!(notice.text.contains(said), "{said} in\n{}", notice.text);
     }
     assert!(!notice.text.contains("revoked"), "the key itself is never written");
